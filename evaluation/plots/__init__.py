@@ -1,0 +1,1 @@
+"""Figures: each function takes a result frame and returns a matplotlib Figure."""
