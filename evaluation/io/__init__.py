@@ -1,0 +1,1 @@
+"""Readers for the workbench's inputs: survey exports, transcripts, codings."""
