@@ -100,6 +100,9 @@ class Instrument:
                 return variable
         raise KeyError(f"{name!r} is not a variable of the instrument {self.name!r}")
 
+    def get(self, name: str, default: Variable | None = None) -> Variable | None:
+        return next((v for v in self.variables if v.name == name), default)
+
     def __contains__(self, name: object) -> bool:
         return any(v.name == name for v in self.variables)
 
