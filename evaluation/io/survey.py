@@ -354,7 +354,8 @@ def survey_from_cells(
     reasons = pd.Series("", index=cells.index, dtype=object)
     for p in errors:
         if p.row is not None and p.row in reasons.index and not reasons[p.row]:
-            reasons[p.row] = f"invalid {p.column}: {p.message}"
+            duplicate = p.column == "respondent_id" and "duplicate" in p.message
+            reasons[p.row] = "duplicate respondent_id" if duplicate else f"invalid {p.column}"
     substantive = [n for n in instrument.names if n not in IDENTITY_COLUMNS]
     blank = cells[substantive].isna().all(axis=1) & (reasons == "")
     reasons[blank] = "blank response: no survey question answered"

@@ -1,0 +1,1 @@
+"""Papermill orchestration: configs, report runs, HTML, manifest, packs and comparisons."""

@@ -1,0 +1,114 @@
+"""The report's manifest: what went in, with what settings and software, and what came out.
+
+``manifest.json`` lets anyone check that a report is what it claims to be: the SHA-256 of every
+input file, the parameters, the versions of the packages that computed it, the git commit of the
+workbench, each notebook's run time, the row account (rows read, analysed, excluded and why) and
+the published tables and figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from evaluation.io.survey import LoadedSurvey
+from evaluation.paths import REPO_ROOT
+from evaluation.pipeline.config import EvaluationConfig
+
+PACKAGES = (
+    "arf-evaluation", "pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "nltk",
+    "matplotlib", "seaborn", "papermill", "nbconvert", "pandera", "pyarrow",
+)  # fmt: skip
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(config: EvaluationConfig) -> list[Path]:
+    """Every file the report reads: survey, focus-group folder, codebook, instrument, config."""
+    from evaluation.instrument import INSTRUMENT_PATH, ORGANISATIONS_PATH
+
+    files = [config.path, config.survey, config.codebook, INSTRUMENT_PATH, ORGANISATIONS_PATH]
+    files += [p for p in (config.mapping, config.margins) if p]
+    if config.focus_group and config.focus_group.is_dir():
+        files += sorted(p for p in config.focus_group.rglob("*") if p.is_file())
+    return [p for p in files if p.exists()]
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> dict[str, object]:
+    """The workbench's commit and whether the working tree had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    return {
+        "commit": commit or None,
+        "dirty": bool(git("status", "--porcelain")) if commit else None,
+    }
+
+
+def _read_index(folder: Path) -> dict:
+    index = folder / "index.json"
+    return json.loads(index.read_text()) if index.exists() else {}
+
+
+def write_manifest(
+    report_dir: Path,
+    config: EvaluationConfig,
+    parameters: dict,
+    loaded: LoadedSurvey,
+    timings: dict[str, float],
+    extra: dict | None = None,
+) -> Path:
+    """Write ``manifest.json`` into a finished report folder."""
+    account = loaded.account
+    manifest = {
+        "title": config.title,
+        "wave": config.wave,
+        "parameters": {k: v for k, v in parameters.items() if k != "output_dir"},
+        "config": config.as_dict(),
+        "inputs": {str(p): sha256(p) for p in input_files(config)},
+        "software": package_versions(),
+        "workbench": git_commit(),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "row_account": {
+            "rows_read": len(account),
+            "analysed": int((account["status"] == "analysed").sum()),
+            "excluded": int((account["status"] == "excluded").sum()),
+            "excluded_by_reason": {
+                str(k): int(v)
+                for k, v in account.loc[account["status"] == "excluded", "reason"]
+                .value_counts()
+                .sort_index()
+                .items()
+            },
+            "problems": [str(p) for p in loaded.problems],
+        },
+        "tables": _read_index(report_dir / "tables"),
+        "figures": _read_index(report_dir / "figures"),
+    } | (extra or {})
+    path = report_dir / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
+    return path

@@ -1,0 +1,159 @@
+"""Run a wave's report notebooks with papermill and publish the report folder atomically.
+
+One report = the numbered notebooks (``notebooks/NN_*.ipynb``, except the year-on-year one) run
+in order with the same parameters, into a temporary folder beside the destination. Only when
+every notebook has run, the HTML page is built, the manifest written and the disclosure audit
+passed is the folder moved into ``reports/<wave>/<scope>[/<name>]``; a failure leaves the last good
+report where it was and keeps the failed run in ``<destination>.failed`` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill as pm
+from tqdm.auto import tqdm
+
+from evaluation.io.survey import load_survey
+from evaluation.paths import NOTEBOOKS
+from evaluation.pipeline.config import EvaluationConfig
+from evaluation.report import WORK_DIR, cache_report_survey, scope_survey
+
+KERNEL_NAME = "arf-eval"
+COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
+
+
+class PipelineError(RuntimeError):
+    """A report could not be built; the message names the notebook and the cell."""
+
+
+@dataclass
+class RunResult:
+    """What a report run produced and how long each step took."""
+
+    output_dir: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def report_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The notebooks of a wave report, in order (``NN_name.ipynb``; not the comparison)."""
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.name != COMPARISON_NOTEBOOK)
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> None:
+    """Register the workbench's Jupyter kernel in this environment if it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=name, display_name="ARF evaluation", prefix=sys.prefix)
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
+    """Run one notebook with papermill; raise :class:`PipelineError` naming the failing cell."""
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        source = (exc.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        raise PipelineError(
+            f"notebook {notebook.name} failed at cell {exc.cell_index} ({first!r}): "
+            f"{exc.ename}: {exc.evalue}. The executed notebook is {output}"
+        ) from exc
+    return time.perf_counter() - start
+
+
+def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
+    """``reports/<wave>/<scope>`` (region) or ``reports/<wave>/<scope>/<safe name>``."""
+    from evaluation.safe_output import safe_path
+
+    base = config.output / str(config.wave) / scope
+    return base if scope == "region" else safe_path(base, scope_value or "")
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Move a finished report into place, replacing the previous one only now."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(final.name + ".previous")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+    failed = final.with_name(final.name + ".failed")
+    if failed.exists():
+        shutil.rmtree(failed)
+
+
+def run_report(
+    config: EvaluationConfig,
+    scope: str = "region",
+    scope_value: str | None = None,
+    *,
+    notebooks: list[Path] | None = None,
+    progress: bool = True,
+    extra_parameters: dict | None = None,
+) -> RunResult:
+    """Build one complete report (see the module docstring) and return where it is."""
+    from evaluation.audit import audit_report
+    from evaluation.pipeline.html import build_html
+    from evaluation.pipeline.manifest import write_manifest
+
+    ensure_kernel()
+    final = destination(config, scope, scope_value)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    timings: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
+                             else "exclude")  # fmt: skip
+        scope_survey(loaded.frame, scope, scope_value)  # fails early on an unknown scope value
+        cache_report_survey(loaded, tmp)
+        timings["load_and_validate"] = time.perf_counter() - start
+        parameters = config.parameters(scope, scope_value) | {"output_dir": str(tmp)}
+        parameters |= extra_parameters or {}
+        executed = tmp / "notebooks"
+        executed.mkdir()
+        books = notebooks if notebooks is not None else report_notebooks()
+        for notebook in tqdm(books, desc=f"{config.wave} {scope} {scope_value or ''}".strip(),
+                             unit="notebook", disable=not progress):  # fmt: skip
+            timings[notebook.stem] = execute_notebook(notebook, executed / notebook.name,
+                                                      parameters)  # fmt: skip
+        start = time.perf_counter()
+        build_html(sorted(executed.glob("*.ipynb")), tmp / "report.html", config, parameters)
+        timings["html_export"] = time.perf_counter() - start
+        shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)
+        problems = audit_report(tmp, min_cell=config.min_cell)
+        if problems:
+            listed = "\n".join(f"  - {p}" for p in problems[:20])
+            raise PipelineError(f"the disclosure audit failed; nothing was published:\n{listed}")
+        write_manifest(tmp, config, parameters, loaded, timings)
+    except BaseException:
+        shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)  # never leave respondent-level data
+        failed = final.with_name(final.name + ".failed")
+        if failed.exists():
+            shutil.rmtree(failed)
+        tmp.rename(failed)
+        raise
+    _publish(tmp, final)
+    return RunResult(output_dir=final, timings=timings)

@@ -1,0 +1,181 @@
+"""What a report notebook uses: the scoped survey, and numbered, safe tables and figures.
+
+A notebook opens a :class:`ReportContext` in its first cell. The context loads the wave once per
+pipeline run (the pipeline caches the validated, redacted survey in the report's work folder, so
+seven notebooks do not validate the same file seven times), restricts it to the report's scope
+(region, one ICB or one organisation), and publishes:
+
+- ``rep.table(frame, name, title)``: checks the table with the disclosure audit (a table with a
+  cell resting on fewer than ``min_cell`` respondents, or a recoverable suppressed cell, is refused,
+  not published), writes ``tables/<name>.csv`` with spreadsheet-formula neutralisation, records it
+  in ``tables/index.json`` and shows it as "Table <section>.<k>";
+- ``rep.figure(fig, name, title, caption)``: writes ``figures/<name>.png`` and ``.svg`` without
+  timestamps and shows it as "Figure <section>.<k>".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from evaluation.io.survey import LoadedSurvey, load_survey
+
+WORK_DIR = "_work"
+SURVEY_CACHE = "survey.parquet"
+ACCOUNT_CACHE = "row_account.csv"
+SCOPES = ("region", "icb", "org")
+
+
+def _display(*objects: object) -> None:
+    """Show objects in a notebook; silently do nothing outside IPython."""
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    display(*objects)
+
+
+def _markdown(text: str) -> object:
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def scope_survey(frame: pd.DataFrame, scope: str, scope_value: str | None) -> pd.DataFrame:
+    """Restrict a survey frame to a report's scope: the region, one ICB or one organisation."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
+    if scope == "region":
+        return frame
+    if not scope_value:
+        raise ValueError(f"scope {scope!r} needs a scope_value (the ICB name or org_code)")
+    column = "icb" if scope == "icb" else "org_code"
+    scoped = frame[frame[column] == scope_value]
+    if scoped.empty:
+        raise ValueError(f"no respondents with {column} = {scope_value!r}")
+    return scoped.reset_index(drop=True)
+
+
+@dataclass
+class ReportContext:
+    """One notebook's view of the report being built (see the module docstring)."""
+
+    data_dir: Path
+    output_dir: Path
+    section: int
+    scope: str = "region"
+    scope_value: str | None = None
+    min_cell: int = 11
+    survey: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    account: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    _tables: int = 0
+    _figures: int = 0
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.output_dir / "tables"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / "figures"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.output_dir / WORK_DIR
+
+    @property
+    def scope_label(self) -> str:
+        return "North West region" if self.scope == "region" else f"{self.scope_value}"
+
+    def table(
+        self, frame: pd.DataFrame, name: str, title: str, note: str = "", *, show: bool = True
+    ) -> pd.DataFrame:
+        """Audit, write and show a publishable table; returns the frame as written."""
+        from evaluation.disclosure import audit_table
+        from evaluation.safe_output import safe_path, write_csv
+
+        problems = audit_table(frame, min_cell=self.min_cell)
+        if problems:
+            listed = "; ".join(str(p) for p in problems[:5])
+            raise ValueError(f"table {name!r} is not safe to publish: {listed}")
+        self._tables += 1
+        number = f"{self.section}.{self._tables}"
+        path = safe_path(self.tables_dir, f"{name}.csv")
+        write_csv(frame, path)
+        self._register("tables", name, {"number": number, "title": title, "note": note,
+                                        "columns": [str(c) for c in frame.columns],
+                                        "rows": len(frame)})  # fmt: skip
+        if show:
+            _display(_markdown(f"**Table {number}.** {title}"), frame)
+            if note:
+                _display(_markdown(f"*{note}*"))
+        return frame
+
+    def figure(self, fig: plt.Figure, name: str, title: str, caption: str = "") -> None:
+        """Save a figure as PNG and SVG (no timestamps) and show it with its number."""
+        from evaluation.plots.style import save_figure
+        from evaluation.safe_output import safe_filename
+
+        self._figures += 1
+        number = f"{self.section}.{self._figures}"
+        save_figure(fig, self.figures_dir, safe_filename(name))
+        self._register("figures", name, {"number": number, "title": title, "caption": caption})
+        _display(_markdown(f"**Figure {number}.** {title}"), fig)
+        if caption:
+            _display(_markdown(f"*{caption}*"))
+        plt.close(fig)
+
+    def _register(self, kind: str, name: str, entry: dict) -> None:
+        """Record a published table or figure in ``<kind>/index.json`` (for the manifest)."""
+        folder = self.tables_dir if kind == "tables" else self.figures_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        index_path = folder / "index.json"
+        index = json.loads(index_path.read_text()) if index_path.exists() else {}
+        index[name] = {"section": self.section, **entry}
+        index_path.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+
+
+def load_report_survey(data_dir: Path, output_dir: Path) -> LoadedSurvey:
+    """The wave's survey: from the pipeline's cache when present, else loaded and validated."""
+    work = Path(output_dir) / WORK_DIR
+    cache = work / SURVEY_CACHE
+    if cache.exists():
+        frame = pd.read_parquet(cache)
+        account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
+        return LoadedSurvey(frame=frame, account=account, path=Path(data_dir) / "survey.csv")
+    return load_survey(Path(data_dir), on_error="exclude")
+
+
+def cache_report_survey(loaded: LoadedSurvey, output_dir: Path) -> None:
+    """Write the validated survey where every notebook of this run will find it."""
+    work = Path(output_dir) / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    loaded.frame.to_parquet(work / SURVEY_CACHE, index=False)
+    loaded.account.to_csv(work / ACCOUNT_CACHE, index=False)
+
+
+def open_report(
+    data_dir: Path | str,
+    output_dir: Path | str,
+    section: int,
+    scope: str = "region",
+    scope_value: str | None = None,
+    min_cell: int = 11,
+) -> ReportContext:
+    """Open a notebook's report context (the first call of every report notebook)."""
+    data_dir, output_dir = Path(data_dir), Path(output_dir)
+    loaded = load_report_survey(data_dir, output_dir)
+    return ReportContext(
+        data_dir=data_dir,
+        output_dir=output_dir,
+        section=section,
+        scope=scope,
+        scope_value=scope_value,
+        min_cell=min_cell,
+        survey=scope_survey(loaded.frame, scope, scope_value),
+        account=loaded.account,
+    )
