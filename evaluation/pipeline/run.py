@@ -112,6 +112,7 @@ def run_report(
     notebooks: list[Path] | None = None,
     progress: bool = True,
     extra_parameters: dict | None = None,
+    output_dir: Path | None = None,
 ) -> RunResult:
     """Build one complete report (see the module docstring) and return where it is."""
     from evaluation.audit import audit_report
@@ -119,7 +120,7 @@ def run_report(
     from evaluation.pipeline.manifest import write_manifest
 
     ensure_kernel()
-    final = destination(config, scope, scope_value)
+    final = output_dir or destination(config, scope, scope_value)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     timings: dict[str, float] = {}

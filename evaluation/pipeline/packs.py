@@ -1,0 +1,96 @@
+"""Per-organisation and per-ICB packs, built in parallel across the machine's cores.
+
+A pack is the same report restricted to one organisation or ICB. Only units with at least
+``pack_min_respondents`` respondents get one (below that, most breakdowns would be suppressed and
+the pack could only say "too few"); the regional report lists the others by name, without counts.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from evaluation.io.survey import load_survey
+from evaluation.pipeline.config import EvaluationConfig
+
+SCOPE_COLUMNS = {"org": ("org_code", "org_name"), "icb": ("icb", "icb")}
+
+
+def pack_units(frame: pd.DataFrame, scope: str, min_respondents: int) -> pd.DataFrame:
+    """One row per organisation (or ICB): its code, name, respondents and whether it gets a pack."""
+    if scope not in SCOPE_COLUMNS:
+        raise ValueError(f"packs are built per 'org' or 'icb', not {scope!r}")
+    key, label = SCOPE_COLUMNS[scope]
+    columns = [key] if key == label else [key, label]
+    counts = frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
+    counts["name"] = counts[label].astype(str)
+    counts["unit"] = counts[key].astype(str)
+    counts["gets_pack"] = counts["respondents"] >= min_respondents
+    return counts.sort_values("unit").reset_index(drop=True)[
+        ["unit", "name", "respondents", "gets_pack"]
+    ]
+
+
+def units_without_pack(frame: pd.DataFrame, scope: str, min_respondents: int) -> pd.DataFrame:
+    """Organisations/ICBs too small for a pack: names only (their counts could identify people)."""
+    units = pack_units(frame, scope, min_respondents)
+    small = units.loc[~units["gets_pack"], ["unit", "name"]].reset_index(drop=True)
+    small["reason"] = f"fewer than {min_respondents} respondents"
+    return small
+
+
+@dataclass
+class PackSummary:
+    """Which packs were built, which failed and which units were too small."""
+
+    scope: str
+    built: dict[str, Path] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    too_small: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def text(self) -> str:
+        lines = [f"{len(self.built)} {self.scope} pack(s) built:"]
+        lines += [f"  {unit}: {path}" for unit, path in sorted(self.built.items())]
+        if self.too_small:
+            lines.append(f"{len(self.too_small)} without a pack (too few respondents):")
+            lines += [f"  {unit}" for unit in self.too_small]
+        if self.failed:
+            lines.append(f"{len(self.failed)} failed:")
+            lines += [f"  {unit}: {message}" for unit, message in sorted(self.failed.items())]
+        return "\n".join(lines)
+
+
+def _run_one(config: EvaluationConfig, scope: str, unit: str) -> Path:
+    from evaluation.pipeline.run import run_report
+
+    return run_report(config, scope, unit, progress=False).output_dir
+
+
+def run_packs(
+    config: EvaluationConfig, scope: str, workers: int | None = None, progress: bool = True
+) -> PackSummary:
+    """Build a pack for every eligible unit, ``workers`` at a time (default: all cores)."""
+    frame = load_survey(config.survey, on_error="exclude").frame
+    units = pack_units(frame, scope, config.pack_min_respondents)
+    summary = PackSummary(scope=scope, too_small=units.loc[~units["gets_pack"], "unit"].tolist())
+    eligible = units.loc[units["gets_pack"], "unit"].tolist()
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run_one, config, scope, unit): unit for unit in eligible}
+        for future in tqdm(as_completed(futures), total=len(futures), desc=f"{scope} packs",
+                           disable=not progress):  # fmt: skip
+            unit = futures[future]
+            try:
+                summary.built[unit] = future.result()
+            except Exception as exc:  # one failed pack must not hide the others
+                summary.failed[unit] = str(exc)
+    return summary
