@@ -1,0 +1,238 @@
+"""Coded themes in forms researchers can reuse, and the alignment of two codings for agreement.
+
+:func:`write_theme_exports` writes the ``themes/`` folder of a report: the whole project for QDA
+tools (``project.qdpx``), the codebook (``codebook.qdc`` for QDA tools, ``codebook.yaml`` in the
+workbench's own format), the coded segments (``coded_segments.csv`` / ``.parquet``, the contract
+columns) and ``codes_by_case.csv`` for spreadsheet users. :func:`read_theme_file` reads a ``.qdpx``
+or ``.qdc`` made by any REFI-QDA tool. :func:`align_codings` turns coded segments from several
+coders (for example the workbench's and those imported from NVivo) into per-unit presence columns,
+the input that Cohen's kappa and Krippendorff's alpha take.
+
+``codes_by_case.csv`` has one row per case (participant or respondent, pseudonymous ids) with its
+attributes: it is research microdata, not a published table, and is not passed through disclosure
+control; whoever shares the ``themes/`` folder decides who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from evaluation.errors import InputError
+from evaluation.text.refi_qda import (
+    SEGMENT_COLUMNS,
+    QdaCodebook,
+    QdaProject,
+    export_qdc,
+    export_qdpx,
+    import_qdc,
+    import_qdpx,
+)
+
+
+def write_theme_exports(
+    folder: str | Path,
+    codebook: pd.DataFrame,
+    sources: pd.DataFrame,
+    segments: pd.DataFrame,
+    cases: pd.DataFrame | None = None,
+    turns: pd.DataFrame | None = None,
+    *,
+    version: str,
+    project_name: str,
+    principles: Mapping[str, str] | None = None,
+) -> dict[str, Path]:
+    """Write every theme export into ``folder/themes/`` and return the paths by short name.
+
+    Files: ``project.qdpx`` (see :func:`~evaluation.text.refi_qda.export_qdpx` for the frames),
+    ``codebook.qdc``, ``codebook.yaml``, ``coded_segments.csv``, ``coded_segments.parquet`` and
+    ``codes_by_case.csv``. Every file is a pure function of the inputs (no dates), so re-running a
+    report leaves them byte-identical.
+    """
+    themes = Path(folder) / "themes"
+    themes.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "qdpx": export_qdpx(
+            themes / "project.qdpx",
+            codebook,
+            sources,
+            segments,
+            cases,
+            turns,
+            version=version,
+            project_name=project_name,
+        ),
+        "qdc": export_qdc(themes / "codebook.qdc", codebook, version),
+        "yaml": write_codebook_yaml(themes / "codebook.yaml", codebook, version, principles),
+    }
+    tidy = tidy_segments(segments)
+    paths["csv"] = themes / "coded_segments.csv"
+    tidy.to_csv(paths["csv"], index=False, lineterminator="\n")
+    paths["parquet"] = themes / "coded_segments.parquet"
+    tidy.to_parquet(paths["parquet"], index=False)
+    paths["codes_by_case"] = themes / "codes_by_case.csv"
+    codes_by_case(segments, codebook, cases, sources).to_csv(
+        paths["codes_by_case"], index=False, lineterminator="\n"
+    )
+    return paths
+
+
+def read_theme_file(
+    path: str | Path, codebook: pd.DataFrame | None = None
+) -> QdaProject | QdaCodebook:
+    """Read a ``.qdpx`` project or ``.qdc`` codebook from any REFI-QDA tool (chosen by suffix).
+
+    ``codebook`` (for projects) maps the file's codes onto the workbench's code ids; see
+    :func:`~evaluation.text.refi_qda.import_qdpx`.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".qdpx":
+        return import_qdpx(path, codebook)
+    if suffix == ".qdc":
+        return import_qdc(path)
+    raise InputError(f"{path.name}: expected a .qdpx project or a .qdc codebook", file=path)
+
+
+def tidy_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """The coded segments with exactly the contract columns, in order, with stable dtypes.
+
+    Offsets are ``Int64``, ``confidence`` is ``Float64``, everything else ``string``; rows sorted
+    by source, offsets, code and coder so that the file does not depend on the order of coding.
+    """
+    missing = [c for c in SEGMENT_COLUMNS if c not in segments.columns]
+    if missing:
+        raise InputError(f"the segments frame lacks column(s) {missing}", file="segments")
+    frame = segments[SEGMENT_COLUMNS].astype(
+        {c: "string" for c in SEGMENT_COLUMNS if c not in ("start", "end", "confidence")}
+        | {"start": "Int64", "end": "Int64", "confidence": "Float64"}
+    )
+    order = ["source_id", "start", "end", "code_id", "coder", "segment_id"]
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def write_codebook_yaml(
+    path: str | Path,
+    codebook: pd.DataFrame,
+    version: str,
+    principles: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the codebook in the layout of ``survey_data/codebook.yaml`` (``version``, ``codes``).
+
+    Each code is written under ``id`` (the frame's ``code_id``) with its other columns; missing
+    values are left out and list-valued columns (``include``, ``exclude``, ``examples``...) stay
+    lists, so ``evaluation.text.codebook.load_codebook`` can read the file back.
+    """
+    codes = []
+    for record in codebook.to_dict(orient="records"):
+        code: dict[str, object] = {"id": str(record.pop("code_id"))}
+        for key, value in record.items():
+            plain = _plain(value)
+            if plain is not None or key == "parent":
+                code[key] = plain
+        codes.append(code)
+    document: dict[str, object] = {"version": str(version)}
+    if principles:
+        document["principles"] = dict(principles)
+    document["codes"] = codes
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _plain(value: object) -> object:
+    """A YAML-safe Python value: lists for arrays, None for missing, builtins for numpy scalars."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def codes_by_case(
+    segments: pd.DataFrame,
+    codebook: pd.DataFrame,
+    cases: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per case, its attributes, then one 0/1 column per code (codebook order).
+
+    A cell is 1 when any segment attributed to the case (``speaker_or_respondent``) carries the
+    code, whoever coded it; codes are not rolled up to their parents. Cases are those in ``cases``,
+    in ``sources.case_id`` and in the segments, so a case with no coded passage appears with zeros.
+    Filter ``segments`` by ``coder`` first for one coder's view.
+    """
+    ids = set(segments["speaker_or_respondent"].dropna().astype(str))
+    if cases is not None:
+        ids |= set(cases["case_id"].astype(str))
+    if sources is not None:
+        ids |= set(sources["case_id"].dropna().astype(str))
+    code_ids = list(codebook["code_id"].astype(str))
+    present = segments.dropna(subset=["speaker_or_respondent"])
+    table = pd.crosstab(
+        present["speaker_or_respondent"].astype(str), present["code_id"].astype(str)
+    )
+    table = (table > 0).astype("int64").reindex(index=sorted(ids), columns=code_ids, fill_value=0)
+    table = table.rename_axis(index="case_id", columns=None).reset_index()
+    if cases is None:
+        return table
+    attributes = cases.assign(case_id=cases["case_id"].astype(str))
+    return attributes.merge(table, on="case_id", how="right", validate="one_to_one")
+
+
+def align_codings(
+    codings: Mapping[str, pd.DataFrame],
+    *,
+    by: Sequence[str] = ("source_id",),
+    codes: Sequence[str] | None = None,
+    units: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Align several codings into per-unit presence: one row per (unit, code), one 0/1 column each.
+
+    ``codings`` maps a label (``"workbench"``, ``"nvivo"``, a coder's name) to a segments frame. A
+    unit is a combination of the ``by`` columns: a source by default, or (``source_id``,
+    ``speaker_or_respondent``) for a participant's contribution to a transcript. The cell is 1
+    when that coding applied the code anywhere in the unit. Presence per unit, rather than
+    overlap of character spans, is what agreement statistics on qualitative codings usually use,
+    and it is robust to coders choosing slightly different passage boundaries.
+
+    Units are the union of units any coding touched, plus the rows of ``units`` (give it the full
+    list of sources so that a unit nobody coded counts as agreement on absence). Codes are the
+    union of applied codes unless ``codes`` (e.g. the codebook's ids) is given. Output columns:
+    ``*by, code_id, <label>...``; feed the label columns to kappa or alpha.
+    """
+    by = list(by)
+    if len(codings) < 2:
+        raise InputError("align_codings needs at least two codings to compare")
+    frames = []
+    for label, frame in codings.items():
+        missing = [c for c in [*by, "code_id"] if c not in frame.columns]
+        if missing:
+            raise InputError(f"coding {label!r} lacks column(s) {missing}")
+        frames.append(frame[[*by, "code_id"]].astype("string").assign(_label=label))
+    stacked = pd.concat(frames, ignore_index=True).dropna()
+    unit_frame = stacked[by].drop_duplicates()
+    if units is not None:
+        unit_frame = pd.concat([unit_frame, units[by].astype("string")]).drop_duplicates()
+    code_list = list(codes) if codes is not None else sorted(stacked["code_id"].unique())
+    grid = unit_frame.merge(
+        pd.DataFrame({"code_id": pd.array(code_list, dtype="string")}), how="cross"
+    )
+    present = stacked.drop_duplicates().assign(_present=1)
+    wide = present.pivot_table(
+        index=[*by, "code_id"], columns="_label", values="_present", aggfunc="max"
+    )
+    aligned = grid.merge(wide.reset_index(), on=[*by, "code_id"], how="left")
+    labels = list(codings)
+    for label in labels:
+        if label not in aligned.columns:
+            aligned[label] = 0
+    aligned[labels] = aligned[labels].fillna(0).astype("int64")
+    aligned = aligned.sort_values([*by, "code_id"], kind="stable").reset_index(drop=True)
+    return aligned[[*by, "code_id", *labels]]

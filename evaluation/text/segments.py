@@ -1,0 +1,162 @@
+"""Units of analysis and the coded-segments contract.
+
+A *unit* is what a coder decides about: one transcript turn (``unit`` = the turn number as text)
+or one survey free-text answer (``unit`` = ``"answer"``, ``source_id`` =
+``f"{respondent_id}__{field}"``). A *coded segment* (CONTRIBUTING.md) ties a code to a span of a
+source by character offsets, so any tool can find the passage again; agreement and scoring work
+on units, so segments are mapped back to the unit whose span contains them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+SEGMENT_COLUMNS = [
+    "segment_id",
+    "source_id",
+    "speaker_or_respondent",
+    "start",
+    "end",
+    "text",
+    "code_id",
+    "coder",
+    "confidence",
+    "codebook_version",
+]
+UNIT_COLUMNS = ["source_id", "unit", "speaker_or_respondent", "start", "end", "text"]
+ANSWER_UNIT = "answer"
+
+
+def empty_segments() -> pd.DataFrame:
+    """A coded-segments frame with no rows and the contract's columns and dtypes."""
+    return _typed(pd.DataFrame({c: [] for c in SEGMENT_COLUMNS}))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[SEGMENT_COLUMNS].copy()
+    for col in ("start", "end"):
+        out[col] = out[col].astype("int64")
+    out["confidence"] = out["confidence"].astype("float64")
+    for col in ("segment_id", "source_id", "speaker_or_respondent", "text", "code_id", "coder"):
+        out[col] = out[col].astype("string")
+    out["codebook_version"] = out["codebook_version"].astype("string")
+    return out.reset_index(drop=True)
+
+
+def segment_id(coder: str, source_id: str, start: int, end: int, code_id: str) -> str:
+    """A readable id, unique per coder, passage and code: ``coder:source:start-end:code``."""
+    return f"{coder}:{source_id}:{start}-{end}:{code_id}"
+
+
+def turn_units(turns: pd.DataFrame) -> pd.DataFrame:
+    """Transcript turns (the turns frame) as units: one per turn, spoken by ``speaker``."""
+    return pd.DataFrame(
+        {
+            "source_id": turns["source_id"].astype("string"),
+            "unit": turns["turn"].astype("int64").astype(str).astype("string"),
+            "speaker_or_respondent": turns["speaker"].astype("string"),
+            "start": turns["start"].astype("int64"),
+            "end": turns["end"].astype("int64"),
+            "text": turns["text"].astype("string"),
+        },
+        columns=UNIT_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def answer_units(
+    survey: pd.DataFrame,
+    fields: Sequence[str] = ("comment_change", "comment_other"),
+    id_column: str = "respondent_id",
+) -> pd.DataFrame:
+    """Each non-empty free-text answer as a unit; offsets are relative to the answer text."""
+    parts = []
+    for field in fields:
+        text = survey[field].astype("string")
+        keep = text.notna() & (text.str.strip() != "")
+        ids = survey.loc[keep, id_column].astype(str)
+        answers = text[keep]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_id": (ids + "__" + field).to_numpy(),
+                    "unit": ANSWER_UNIT,
+                    "speaker_or_respondent": ids.to_numpy(),
+                    "start": 0,
+                    "end": answers.str.len().astype("int64").to_numpy(),
+                    "text": answers.to_numpy(),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=UNIT_COLUMNS)
+    return out.astype({"source_id": "string", "unit": "string", "text": "string"})
+
+
+def make_segments(
+    units: pd.DataFrame,
+    code_sets: Iterable[Iterable[str]],
+    coder: str,
+    codebook_version: str,
+    confidence: Iterable[Iterable[float]] | None = None,
+) -> pd.DataFrame:
+    """Coded segments for whole units: row ``i`` of ``units`` gets the codes in ``code_sets[i]``.
+
+    ``confidence`` (same shape as ``code_sets``) gives a probability per code; 1.0 when omitted.
+    """
+    rows = []
+    confidences = confidence if confidence is not None else [None] * len(units)
+    rows_in = units.itertuples(index=False)
+    for unit, codes, probs in zip(rows_in, code_sets, confidences, strict=True):
+        codes = list(codes)
+        probs = [1.0] * len(codes) if probs is None else list(probs)
+        for code_id, prob in sorted(zip(codes, probs, strict=True)):
+            rows.append(
+                {
+                    "segment_id": segment_id(coder, unit.source_id, unit.start, unit.end, code_id),
+                    "source_id": unit.source_id,
+                    "speaker_or_respondent": unit.speaker_or_respondent,
+                    "start": unit.start,
+                    "end": unit.end,
+                    "text": unit.text,
+                    "code_id": code_id,
+                    "coder": coder,
+                    "confidence": float(prob),
+                    "codebook_version": codebook_version,
+                }
+            )
+    return _typed(pd.DataFrame(rows, columns=SEGMENT_COLUMNS)) if rows else empty_segments()
+
+
+def segments_to_units(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Map each coded segment to the unit of its source whose span contains the segment's start.
+
+    Returns ``source_id, unit, code_id, coder`` without duplicates (two passages of one turn coded
+    alike count once: agreement and scoring are about presence per unit). Segments that fall in no
+    unit (offsets outside every turn) are dropped; check ``len`` if that matters.
+    """
+    out = []
+    spans = {sid: g.sort_values("start") for sid, g in units.groupby("source_id", sort=False)}
+    for sid, seg in segments.groupby("source_id", sort=False):
+        if sid not in spans:
+            continue
+        span = spans[sid]
+        starts = span["start"].to_numpy()
+        ends = span["end"].to_numpy()
+        pos = np.searchsorted(starts, seg["start"].to_numpy(), side="right") - 1
+        ok = (pos >= 0) & (seg["start"].to_numpy() < ends[np.clip(pos, 0, None)])
+        out.append(
+            pd.DataFrame(
+                {
+                    "source_id": sid,
+                    "unit": span["unit"].to_numpy()[pos[ok]],
+                    "code_id": seg["code_id"].to_numpy()[ok],
+                    "coder": seg["coder"].to_numpy()[ok],
+                }
+            )
+        )
+    cols = ["source_id", "unit", "code_id", "coder"]
+    if not out:
+        return pd.DataFrame(columns=cols).astype("string")
+    return pd.concat(out, ignore_index=True).drop_duplicates().astype("string")[cols]
