@@ -33,6 +33,9 @@ from evaluation.text.refi_qda import (
     import_qdpx,
 )
 
+# Codebook fields that are lists in codebook.yaml (Codebook.to_frame joins them with " | ").
+_LIST_FIELDS = ("include", "exclude", "examples", "patterns")
+
 
 def write_theme_exports(
     folder: str | Path,
@@ -123,15 +126,22 @@ def write_codebook_yaml(
 ) -> Path:
     """Write the codebook in the layout of ``survey_data/codebook.yaml`` (``version``, ``codes``).
 
-    Each code is written under ``id`` (the frame's ``code_id``) with its other columns; missing
-    values are left out and list-valued columns (``include``, ``exclude``, ``examples``...) stay
-    lists, so ``evaluation.text.codebook.load_codebook`` can read the file back.
+    Each code is written under ``id`` (the frame's ``code_id``) with its other columns, missing
+    values left out, so ``evaluation.text.codebook.load_codebook`` can read the file back. The
+    list fields (``include``, ``exclude``, ``examples``, ``patterns``) are written as lists: given
+    as lists, or as text joined with ``" | "`` (how ``Codebook.to_frame`` writes them). With
+    ``principles`` (id -> name), a principle given by its name is written as its id.
     """
+    principle_ids = {name: key for key, name in (principles or {}).items()}
     codes = []
     for record in codebook.to_dict(orient="records"):
         code: dict[str, object] = {"id": str(record.pop("code_id"))}
         for key, value in record.items():
             plain = _plain(value)
+            if key in _LIST_FIELDS and isinstance(plain, str):
+                plain = plain.split(" | ") if plain else []
+            if key == "principle" and plain in principle_ids:
+                plain = principle_ids[plain]
             if plain is not None or key == "parent":
                 code[key] = plain
         codes.append(code)
