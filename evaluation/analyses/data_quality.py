@@ -1,0 +1,97 @@
+"""Data quality and response profile: who answered, what was excluded, what is missing.
+
+Population: everyone in the survey file of the wave (or the report's scope). These tables describe
+the data, not the workforce: the response profile is the mix of respondents, which is not the mix
+of staff, and percentages here are shares of respondents.
+
+Disclosure: the response profile counts people by attribute, so it is suppressed like every
+published table. Item missingness and the row account count answers and file rows, not people with
+an attribute, and are shown in full so that data problems are visible.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.instrument import Instrument, load_instrument
+
+PROFILE_VARIABLES = ("icb", "org_type", "band_group", "role_level", "ethnicity_5", "staff_group")
+
+
+def sample_overview(frame: pd.DataFrame) -> pd.DataFrame:
+    """Respondents, organisations, ICBs and waves represented (one row per measure)."""
+    return pd.DataFrame(
+        {
+            "measure": ["respondents", "organisations", "ICBs or regions", "waves"],
+            "value": [
+                len(frame),
+                frame["org_code"].nunique(),
+                frame["icb"].nunique(),
+                frame["wave"].nunique(),
+            ],
+        }
+    )
+
+
+def row_account_summary(account: pd.DataFrame) -> pd.DataFrame:
+    """Rows read, analysed and excluded by reason: every input row accounted for."""
+    excluded = account[account["status"] == "excluded"]
+    rows = [
+        {"status": "read", "reason": "", "rows": len(account)},
+        {"status": "analysed", "reason": "", "rows": int((account["status"] == "analysed").sum())},
+    ]
+    for reason, count in excluded["reason"].value_counts().sort_index().items():
+        rows.append({"status": "excluded", "reason": str(reason), "rows": int(count)})
+    return pd.DataFrame(rows, columns=["status", "reason", "rows"])
+
+
+def item_missingness(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+    """For each question: answered, not answered (blank) and % not answered, in questionnaire order.
+
+    Questions behind skip logic (``asked_if``) are measured among those who were asked, so a
+    routed question is not reported as 80% missing.
+    """
+    instrument = instrument or load_instrument()
+    rows = []
+    for v in instrument.variables:
+        if v.name not in frame or v.type == "id":
+            continue
+        asked = pd.Series(True, index=frame.index)
+        if v.asked_if:
+            asked = pd.Series(False, index=frame.index)
+            for other, values in v.asked_if.items():
+                asked |= frame[other].isin(values)
+        column = frame.loc[asked, v.name]
+        answered = int(column.notna().sum())
+        missing = int(column.isna().sum())
+        if v.type == "text":
+            answered = int((column.fillna("").str.strip() != "").sum())
+            missing = len(column) - answered
+        asked_n = answered + missing
+        rows.append(
+            {
+                "variable": v.name,
+                "section": v.section,
+                "asked": asked_n,
+                "answered": answered,
+                "not_answered": missing,
+                "pct_not_answered": round(100 * missing / asked_n, 1) if asked_n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def response_profile(frame: pd.DataFrame, by: str, min_cell: int = 11) -> pd.DataFrame:
+    """Respondents by one attribute (``n`` and % of respondents), suppressed for publication.
+
+    Every category of the attribute is listed, including those with no respondent, so the
+    table's shape does not depend on the data.
+    """
+    from evaluation.disclosure import suppress
+
+    counts = frame[by].value_counts(sort=False, dropna=False)
+    table = pd.DataFrame({by: counts.index.astype("string").fillna("Not answered"),
+                          "n": counts.to_numpy()})  # fmt: skip
+    total = int(table["n"].sum())
+    table["pct"] = (100 * table["n"] / total).round(1) if total else float("nan")
+    return suppress(table, count_cols=["n"], dependent_cols=["pct"], min_cell=min_cell)

@@ -1,0 +1,41 @@
+"""Figures for the data-quality section: item missingness and the response profile."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from evaluation.plots.style import OKABE_ITO, SUPPRESSED_COLOUR, use_style
+
+SUPPRESSED = "[c]"
+
+
+def missingness_chart(missing: pd.DataFrame) -> plt.Figure:
+    """Horizontal bars: % of those asked who left each question blank."""
+    use_style()
+    data = missing.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.22 * len(data) + 1))
+    ax.barh(data["variable"], data["pct_not_answered"].astype(float), color=OKABE_ITO[0])
+    ax.set_xlabel("% of those asked who did not answer")
+    ax.set_ylabel("")
+    ax.set_xlim(0, max(10.0, float(data["pct_not_answered"].max()) * 1.15))
+    ax.set_title("Which questions were left unanswered?")
+    return fig
+
+
+def profile_chart(profile: pd.DataFrame, by: str) -> plt.Figure:
+    """Bars of % of respondents per group; suppressed groups drawn as grey stubs labelled [c]."""
+    use_style()
+    pct = pd.to_numeric(profile["pct"].where(profile["pct"] != SUPPRESSED), errors="coerce")
+    suppressed = profile["pct"].astype(str) == SUPPRESSED
+    labels = profile[by].astype(str)
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(profile) + 1))
+    ax.barh(labels, pct.fillna(0), color=OKABE_ITO[0])
+    for y, hidden in enumerate(suppressed):
+        if hidden:
+            ax.barh(y, 1.0, color=SUPPRESSED_COLOUR)
+            ax.text(1.5, y, SUPPRESSED + " suppressed", va="center", fontsize=9, color="#555555")
+    ax.invert_yaxis()
+    ax.set_xlabel("% of respondents")
+    ax.set_title(f"Who answered, by {by.replace('_', ' ')}?")
+    return fig
