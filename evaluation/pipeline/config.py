@@ -64,6 +64,7 @@ class EvaluationConfig:
             "focus_group_dir": str(self.focus_group) if self.focus_group else "",
             "codebook_path": str(self.codebook),
             "min_cell": self.min_cell,
+            "pack_min_respondents": self.pack_min_respondents,
             "scope": scope,
             "scope_value": scope_value or "",
             "seed": self.seed,

@@ -1,0 +1,120 @@
+"""End to end: the real notebooks run through papermill on a small synthetic wave.
+
+One module-scoped run builds a report; the tests then check what a commissioner relies on: every
+section in one HTML page with no code, tables that pass the disclosure audit, a manifest, identical
+tables and figures from a second run, and a loud, safe failure on broken input.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluation.audit import audit_report
+from evaluation.errors import InputError
+from evaluation.paths import SURVEY_DATA
+from evaluation.pipeline.config import load_config
+from evaluation.pipeline.run import PipelineError, report_notebooks, run_report
+from evaluation.synth import generate_wave
+
+pytestmark = pytest.mark.slow
+
+
+def _config(folder: Path, wave_dir: Path, reports: Path) -> Path:
+    path = folder / "evaluation.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "wave": 2025,
+                "survey": str(wave_dir / "survey.csv"),
+                "focus_group": str(wave_dir / "focus_group"),
+                "codebook": str(SURVEY_DATA / "codebook.yaml"),
+                "min_cell": 11,
+                "pack_min_respondents": 40,
+                "output": str(reports),
+            }
+        )
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_wave(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("wave")
+    return generate_wave(wave=2025, respondents=160, seed=7, out=root / "2025")
+
+
+@pytest.fixture(scope="module")
+def first_run(small_wave, tmp_path_factory):
+    root = tmp_path_factory.mktemp("run1")
+    config = load_config(_config(root, small_wave, root / "reports"))
+    return run_report(config, progress=False)
+
+
+def test_report_has_every_section_and_no_code(first_run):
+    html = (first_run.output_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count('id="section-') == len(report_notebooks())
+    assert "Contents" in html and "Parameters" in html
+    assert "from evaluation" not in html  # no code cells
+    assert "data:image/png;base64" in html  # figures embedded: a single file
+    assert "Table 1.1" in html and "Figure 1.1" in html
+
+
+def test_outputs_and_manifest(first_run):
+    out = first_run.output_dir
+    assert (out / "tables" / "awareness_by_role_level.csv").exists()
+    assert list((out / "figures").glob("*.png")) and list((out / "figures").glob("*.svg"))
+    assert not (out / "_work").exists()  # respondent-level cache never published
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["row_account"]["rows_read"] == 160
+    assert all(len(h) == 64 for h in manifest["inputs"].values())
+    assert set(manifest["timings_seconds"]) >= {p.stem for p in report_notebooks()}
+    assert audit_report(out, min_cell=11) == []
+
+
+def test_two_runs_give_identical_tables_and_figures(first_run, small_wave, tmp_path):
+    config = load_config(_config(tmp_path, small_wave, tmp_path / "reports"))
+    second = run_report(config, progress=False).output_dir
+    first = first_run.output_dir
+    for kind in ("tables", "figures"):
+        names = sorted(p.name for p in (first / kind).iterdir())
+        assert names == sorted(p.name for p in (second / kind).iterdir())
+        for name in names:
+            assert (first / kind / name).read_bytes() == (second / kind / name).read_bytes(), name
+
+
+def test_broken_input_fails_loudly_and_keeps_the_previous_report(first_run, small_wave, tmp_path):
+    reports = first_run.output_dir.parents[1]
+    before = (first_run.output_dir / "report.html").read_bytes()
+    broken = tmp_path / "broken"
+    shutil.copytree(small_wave, broken)
+    lines = (broken / "survey.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("arf_aware", "arf_awareness")  # a renamed column
+    (broken / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = load_config(_config(tmp_path, broken, reports))
+    with pytest.raises(InputError, match="arf_aware"):
+        run_report(config, progress=False)
+    assert (first_run.output_dir / "report.html").read_bytes() == before
+
+
+def test_failing_cell_names_notebook_and_cell(first_run, small_wave, tmp_path):
+    import nbformat
+
+    book = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("output_dir = ''")
+    parameters.metadata["tags"] = ["parameters"]
+    book.cells = [parameters, nbformat.v4.new_code_cell("raise RuntimeError('planted failure')")]
+    book.metadata["kernelspec"] = {"name": "arf-eval", "display_name": "ARF", "language": "python"}
+    notebook = tmp_path / "99_broken.ipynb"
+    nbformat.write(book, str(notebook))
+    reports = first_run.output_dir.parents[1]
+    before = (first_run.output_dir / "report.html").read_bytes()
+    config = load_config(_config(tmp_path, small_wave, reports))
+    with pytest.raises(PipelineError, match=r"99_broken.ipynb failed at cell 1 .*planted failure"):
+        run_report(config, notebooks=[notebook], progress=False)
+    assert (first_run.output_dir / "report.html").read_bytes() == before
+    assert (first_run.output_dir.with_name("region.failed") / "notebooks").exists()
