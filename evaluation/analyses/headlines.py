@@ -1,0 +1,286 @@
+"""The headline indicators of the evaluation, as data, with their estimates and their sentences.
+
+A headline indicator is the share of a population giving a favourable (or, for racism, a
+harmful) answer to one question: "% aware of the framework among frontline staff", "% of Global
+Majority staff who experienced racism", "% who reported it among those who experienced or
+witnessed racism". :data:`HEADLINES` defines them once: which variable, which population, which
+answers count (taken from the instrument's ``positive`` answers, so a change of scale is made in
+one place) and which direction is better. The executive summary (notebook 06), the year-on-year
+comparison and the planning table all read the same definitions.
+
+Assumptions, for every indicator:
+
+- the population is the respondents who match the filter *and answered the question*; a missing
+  answer is left out of the denominator (as in the NHS Staff Survey), "Prefer not to say" and
+  "Not sure" stay in it (answered, not favourable), so "% experienced racism" counts those who
+  said Yes among all who answered;
+- respondents are treated as a simple random sample of staff: the Wilson 95% interval ignores
+  clustering within organisations and non-response bias, so intervals are somewhat too narrow;
+- estimates are unweighted shares of respondents, not of the workforce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from evaluation.instrument import Instrument, load_instrument
+from evaluation.stats.crosstabs import proportion_by
+
+SUPPRESSED = "[c]"
+HEADLINE_COLUMNS = (
+    "indicator",
+    "label",
+    "population",
+    "n",
+    "n_positive",
+    "pct",
+    "ci_low",
+    "ci_high",
+)
+ESTIMATE_COLUMNS = (*HEADLINE_COLUMNS[3:],)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline indicator: the share of ``population`` whose ``variable`` is positive.
+
+    ``population`` is a mapping ``column -> accepted values``; a respondent belongs when *all*
+    columns match (``match="all"``) or when *any* does (``match="any"``, the instrument's skip
+    logic for "experienced or witnessed"). An empty mapping means all respondents.
+    ``positive=None`` takes the instrument's positive answers for the variable's scale.
+    ``finding`` completes the sentence "61% of {who} {finding}".
+    """
+
+    id: str
+    topic: str
+    label: str
+    variable: str
+    population_label: str
+    who: str
+    finding: str
+    better: Literal["higher", "lower"]
+    population: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    match: Literal["all", "any"] = "all"
+    positive: tuple[str, ...] | None = None
+
+    def positive_answers(self, instrument: Instrument) -> tuple[str, ...]:
+        """The answers counted as positive: the explicit ones, else the instrument's."""
+        answers = self.positive or instrument[self.variable].positive
+        if not answers:
+            raise ValueError(f"{self.id}: {self.variable!r} has no positive answers defined")
+        return answers
+
+    def in_population(self, frame: pd.DataFrame) -> pd.Series:
+        """Boolean mask of the respondents the indicator describes (before non-response)."""
+        if not self.population:
+            return pd.Series(True, index=frame.index)
+        masks = [
+            frame[col].isin(list(values)).fillna(False) for col, values in self.population.items()
+        ]
+        combined = np.logical_and.reduce if self.match == "all" else np.logical_or.reduce
+        return pd.Series(combined([m.to_numpy(dtype=bool) for m in masks]), index=frame.index)
+
+
+_ALL: dict[str, tuple[str, ...]] = {}
+_FRONTLINE = {"role_level": ("Frontline",)}
+_SENIOR = {"role_level": ("Senior leader", "Executive or board")}
+_GM = {"ethnicity_group": ("Global Majority",)}
+_WHITE = {"ethnicity_group": ("White",)}
+_EXPERIENCED_OR_WITNESSED = {"experienced_racism_12m": ("Yes",), "witnessed_racism_12m": ("Yes",)}
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline("aware_all", "awareness", "Aware of the framework", "arf_aware",
+             "All respondents", "respondents", "were aware of the framework", "higher", _ALL),
+    Headline("aware_frontline", "awareness", "Aware of the framework", "arf_aware",
+             "Frontline staff", "frontline staff", "were aware of the framework", "higher",
+             _FRONTLINE),
+    Headline("aware_senior", "awareness", "Aware of the framework", "arf_aware",
+             "Senior leaders and executives", "senior leaders and executives",
+             "were aware of the framework", "higher", _SENIOR),
+    Headline("understands_asks", "understanding", "Understands what the framework asks",
+             "arf_understanding", "All respondents", "respondents",
+             "agreed that they understand what the framework asks of their organisation",
+             "higher", _ALL),
+    Headline("confident_to_report", "reporting_confidence", "Confident to report racism",
+             "confident_to_report", "All respondents", "respondents",
+             "would feel confident reporting racism at work", "higher", _ALL),
+    Headline("confident_to_report_gm", "reporting_confidence", "Confident to report racism",
+             "confident_to_report", "Global Majority staff", "Global Majority staff",
+             "would feel confident reporting racism at work", "higher", _GM),
+    Headline("knows_how_to_report", "knows_how", "Knows how to report racism",
+             "knows_how_to_report", "All respondents", "respondents",
+             "knew how to report an incident of racism", "higher", _ALL),
+    Headline("experienced_racism_gm", "experienced", "Experienced racism in the last 12 months",
+             "experienced_racism_12m", "Global Majority staff", "Global Majority staff",
+             "experienced racism from colleagues or managers in the last 12 months", "lower",
+             _GM),
+    Headline("experienced_racism_white", "experienced",
+             "Experienced racism in the last 12 months", "experienced_racism_12m",
+             "White staff", "White staff",
+             "experienced racism from colleagues or managers in the last 12 months", "lower",
+             _WHITE),
+    Headline("reported_it", "reported", "Racism reported (last time)", "reported_it",
+             "Experienced or witnessed racism", "staff who experienced or witnessed racism",
+             "said that they or a colleague reported it the last time", "higher",
+             _EXPERIENCED_OR_WITNESSED, match="any"),
+    Headline("satisfied_with_response", "satisfied", "Satisfied with the response",
+             "satisfied_with_response", "Reported racism",
+             "staff whose last experience of racism was reported",
+             "were satisfied with how their organisation responded", "higher",
+             {"reported_it": ("Yes",)}),
+    Headline("org_capability", "organisation", "Confident the organisation would act",
+             "org_capability_to_respond", "All respondents", "respondents",
+             "were confident their organisation would address a concern about racism "
+             "effectively", "higher", _ALL),
+    Headline("arf_made_difference", "difference", "Framework has made a difference",
+             "arf_made_difference", "All respondents", "respondents",
+             "agreed the framework has made a difference to how their organisation tackles "
+             "racism", "higher", _ALL),
+)  # fmt: skip
+
+
+def headline_definitions(
+    definitions: Sequence[Headline] = HEADLINES, instrument: Instrument | None = None
+) -> pd.DataFrame:
+    """The definitions as a table (for the report's methods section), positive answers resolved."""
+    instrument = instrument or load_instrument()
+    return pd.DataFrame(
+        [
+            {
+                "indicator": h.id,
+                "label": h.label,
+                "variable": h.variable,
+                "question": instrument.question(h.variable),
+                "positive_answers": " / ".join(h.positive_answers(instrument)),
+                "population": h.population_label,
+                "filter": f" {'and' if h.match == 'all' else 'or'} ".join(
+                    f"{col} in {list(values)}" for col, values in h.population.items()
+                )
+                or "none",
+                "better": h.better,
+            }
+            for h in definitions
+        ]
+    )
+
+
+def headline_estimates(
+    frame: pd.DataFrame,
+    definitions: Sequence[Headline] = HEADLINES,
+    instrument: Instrument | None = None,
+) -> pd.DataFrame:
+    """Unsuppressed estimates of each indicator: for analysis, never for publication.
+
+    Columns: ``indicator, label, population, n, n_positive, pct, ci_low, ci_high, better``
+    (percentages 0-100, Wilson 95% interval from :func:`evaluation.stats.crosstabs.proportion_by`).
+    """
+    instrument = instrument or load_instrument()
+    rows = []
+    for h in definitions:
+        subset = frame.loc[h.in_population(frame)]
+        est = proportion_by(subset, h.variable, h.positive_answers(instrument)).iloc[0]
+        rows.append(
+            {
+                "indicator": h.id,
+                "label": h.label,
+                "population": h.population_label,
+                "n": int(est["n"]),
+                "n_positive": int(est["count"]),
+                "pct": float(est["pct"]),
+                "ci_low": float(est["ci_low"]),
+                "ci_high": float(est["ci_high"]),
+                "better": h.better,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def suppress_headlines(
+    estimates: pd.DataFrame, min_cell: int = 11, columns: Sequence[str] = ESTIMATE_COLUMNS
+) -> pd.DataFrame:
+    """The single disclosure call point for indicator tables: small cells become ``[c]``.
+
+    Rule applied until :mod:`evaluation.disclosure` provides it (its API is being written): an
+    indicator whose denominator ``n``, positive count ``n_positive`` or complement
+    ``n - n_positive`` is between 1 and ``min_cell - 1`` is suppressed in all of ``columns``
+    (the percentage and its interval would give the counts back). Zero counts are shown: the NHS
+    Staff Survey convention suppresses small bases, and "none of 300" reveals no individual.
+    Rows are independent indicators, not parts of a total, so no secondary suppression is needed.
+    """
+    out = estimates.copy()
+    n = out["n"].astype(int)
+    pos = out["n_positive"].astype(int)
+    small = [(c > 0) & (c < min_cell) for c in (n, pos, n - pos)]
+    hidden = small[0] | small[1] | small[2]
+    for column in columns:
+        if column in out:
+            out[column] = out[column].astype(object).where(~hidden, SUPPRESSED)
+    return out
+
+
+def headline_indicators(
+    frame: pd.DataFrame,
+    min_cell: int = 11,
+    definitions: Sequence[Headline] = HEADLINES,
+    instrument: Instrument | None = None,
+) -> pd.DataFrame:
+    """The publishable headline table of one wave: estimates, rounded, small cells suppressed.
+
+    Population: as defined per indicator in :data:`HEADLINES` (see the module docstring for the
+    assumptions). Columns ``indicator, label, population, n, n_positive, pct, ci_low, ci_high``
+    (percentages 0-100 to one decimal); suppressed cells hold ``[c]``.
+    """
+    estimates = headline_estimates(frame, definitions, instrument)
+    estimates[["pct", "ci_low", "ci_high"]] = estimates[["pct", "ci_low", "ci_high"]].round(1)
+    return suppress_headlines(estimates[list(HEADLINE_COLUMNS)], min_cell)
+
+
+def _figure(row: Mapping[str, object], definition: Headline, full: bool) -> str:
+    """One indicator in words: '61% of respondents were aware ... (95% CI 55% to 67%, n = 270)'.
+
+    ``full=False`` gives the short comparison form ("among frontline staff 32% (...)"), used
+    after the topic's finding has been stated once. A suppressed figure always says so in full.
+    """
+    if row["pct"] == SUPPRESSED:
+        return (
+            f"the share of {definition.who} who {definition.finding} is not shown "
+            "(too few respondents)"
+        )
+    interval = (
+        f"95% CI {float(row['ci_low']):.0f}% to {float(row['ci_high']):.0f}%, n = {int(row['n']):,}"
+    )
+    if full:
+        return f"{float(row['pct']):.0f}% of {definition.who} {definition.finding} ({interval})"
+    return f"among {definition.who} {float(row['pct']):.0f}% ({interval})"
+
+
+def headline_sentences(
+    table: pd.DataFrame, definitions: Sequence[Headline] = HEADLINES
+) -> list[str]:
+    """The executive summary's findings in words, one sentence per topic, from ``table``.
+
+    ``table`` is the output of :func:`headline_indicators` (suppressed cells say so in words;
+    nothing is hard-coded). Indicators of one topic share a sentence: the first shown in full,
+    the others as comparisons ("61% of respondents were aware of the framework (...); among
+    frontline staff 32% (...)"). Indicators absent from ``table`` are skipped.
+    """
+    by_id = {h.id: h for h in definitions}
+    rows = {str(r["indicator"]): r for r in table.to_dict("records")}
+    topics: dict[str, list[str]] = {}
+    for h in definitions:
+        if h.id in rows:
+            topics.setdefault(h.topic, []).append(h.id)
+    sentences = []
+    for ids in topics.values():
+        parts, stated = [], False
+        for i in ids:
+            parts.append(_figure(rows[i], by_id[i], full=not stated))
+            stated = stated or rows[i]["pct"] != SUPPRESSED
+        text = "; ".join(parts)
+        sentences.append(f"{text[0].upper()}{text[1:]}.")
+    return sentences
