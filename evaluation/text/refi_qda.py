@@ -142,7 +142,9 @@ def export_qdpx(
     )
     xml, texts = project
     entries = {"project.qde": xml}
-    entries.update({f"Sources/{guid}.txt": text.encode("utf-8") for guid, text in texts.items()})
+    entries.update(
+        {f"Sources/{guid}.txt": text.encode("utf-8") for guid, text in sorted(texts.items())}
+    )
     return _write_zip(Path(path), entries)
 
 
