@@ -68,38 +68,31 @@ def read_survey_table(path: Path | str) -> pd.DataFrame:
     """Read a CSV or XLSX export as text, indexed by the row number the user sees in the file.
 
     Every cell is read as a string (no type guessing: "01" stays "01", "NA" is not silently
-    missing); blank cells are empty strings. Survey-platform variants (Qualtrics header rows,
-    Windows-1252, SPSS) are handled by :mod:`evaluation.io.platforms`.
+    missing); blank cells are empty strings. A CSV's encoding is detected by
+    :func:`evaluation.io.platforms.decode_text`: UTF-8 (with or without BOM) silently, Windows-1252
+    only when it decodes cleanly, and then with a warning :class:`Problem` naming the encoding,
+    kept in ``frame.attrs["problems"]``; anything else is an :class:`InputError`. Survey-platform
+    layouts (Qualtrics header rows, SPSS, Forms) are read through a column mapping
+    (:mod:`evaluation.io.mapping`).
     """
+    from evaluation.io.platforms import read_delimited, read_xlsx
+
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"file not found: {path}", file=path)
     suffix = path.suffix.lower()
-    try:
-        if suffix in {".csv", ".txt"}:
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_filter=False
-            )
-        elif suffix in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
-        else:
-            raise InputError(
-                f"unsupported file type {suffix!r}: expected .csv or .xlsx "
-                "(SPSS .sav and platform exports are read with a column mapping)",
-                file=path,
-            )
-    except UnicodeDecodeError as exc:
+    if suffix in {".csv", ".txt"}:
+        table = read_delimited(path, delimiter=",")
+    elif suffix in {".xlsx", ".xlsm"}:
+        table = read_xlsx(path)
+    elif not path.exists():
+        raise InputError(f"file not found: {path}", file=path)
+    else:
         raise InputError(
-            f"the file is not UTF-8 text (byte {exc.start}): re-save it as UTF-8 CSV, or read it "
-            "through a column mapping, which detects Windows-1252",
+            f"unsupported file type {suffix!r}: expected .csv or .xlsx "
+            "(SPSS .sav and platform exports are read with a column mapping)",
             file=path,
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise InputError("the file is empty: no header row", file=path) from exc
-    except pd.errors.ParserError as exc:
-        raise InputError(f"the file is not a readable CSV table: {exc}", file=path) from exc
-    frame = frame.fillna("").astype(str)
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="source_row")
+        )
+    frame = table.cells
+    frame.attrs["problems"] = table.problems
     return frame
 
 
