@@ -1,0 +1,89 @@
+"""Write a synthetic wave folder: survey, focus group, coders' codings and the truth.
+
+The folder follows the wave contract of CONTRIBUTING.md. Output is byte-identical for the same
+arguments: seeded streams, no timestamps, stable row order, ``\\n`` line endings, UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.synth.coders import CODERS, code_transcript
+from evaluation.synth.focus_group import FocusGroup, generate_focus_group
+from evaluation.synth.parameters import wave_parameters
+from evaluation.synth.streams import stream
+from evaluation.synth.survey import generate_survey
+from evaluation.synth.truth import build_truth
+
+SURVEY_FILE = "survey.csv"
+TRUTH_FILE = "truth.json"
+THEMES_FILE = "truth_themes.csv"
+FOCUS_GROUP_DIR = "focus_group"
+PARTICIPANTS_FILE = f"{FOCUS_GROUP_DIR}/participants.csv"
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV as the workbench writes it: no index, blank for missing, ``\\n`` endings, UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_text(text: str, path: Path) -> None:
+    """Text written exactly as given (no newline translation), UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def wave_files(with_focus_group: bool = True) -> list[str]:
+    """Paths (relative to the wave folder) that :func:`generate_wave` writes."""
+    files = [SURVEY_FILE, TRUTH_FILE, THEMES_FILE]
+    if with_focus_group:
+        files += [f"{FOCUS_GROUP_DIR}/focus_group_01.txt", PARTICIPANTS_FILE]
+        files += [f"{FOCUS_GROUP_DIR}/codings_{profile.name}.csv" for profile in CODERS]
+    return files
+
+
+def _write_focus_group(group: FocusGroup, folder: Path, seed: int, wave: int) -> None:
+    write_text(group.transcript(), folder / f"{group.source_id}.txt")
+    write_csv(group.participants, folder / "participants.csv")
+    rng = stream(seed, wave, "coders")
+    for profile in CODERS:
+        write_csv(code_transcript(group, profile, rng), folder / f"codings_{profile.name}.csv")
+
+
+def generate_wave(
+    wave: int,
+    respondents: int,
+    seed: int,
+    out: Path | str,
+    *,
+    with_text: bool = True,
+    with_focus_group: bool = True,
+) -> Path:
+    """Generate the synthetic wave ``wave`` into the folder ``out`` and return the folder.
+
+    ``with_text=False`` leaves the free-text answers blank and ``with_focus_group=False`` skips
+    the transcript and codings: the fast path for very large samples (other files unchanged).
+    Existing files of the same names are overwritten; nothing else in ``out`` is touched.
+    """
+    out = Path(out)
+    params = wave_parameters(wave)
+    survey = generate_survey(wave, respondents, seed, with_text=with_text)
+    write_csv(survey.frame, out / SURVEY_FILE)
+    themes = [survey.themes]
+    group = None
+    if with_focus_group:
+        group = generate_focus_group(stream(seed, wave, "focus_group"))
+        _write_focus_group(group, out / FOCUS_GROUP_DIR, seed, wave)
+        themes.append(group.themes())
+    all_themes = pd.concat([t.astype({"unit": str}) for t in themes], ignore_index=True)
+    write_csv(all_themes, out / THEMES_FILE)
+    truth = build_truth(
+        params, seed=seed, respondents=respondents, with_text=with_text, focus_group=group
+    )
+    write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n", out / TRUTH_FILE)
+    return out
