@@ -124,7 +124,7 @@ HEADLINES: tuple[Headline, ...] = (
              "White staff", "White staff",
              "experienced racism from colleagues or managers in the last 12 months", "lower",
              _WHITE),
-    Headline("reported_it", "reported", "Racism reported (last time)", "reported_it",
+    Headline("reported_it", "reported", "Reported it the last time", "reported_it",
              "Experienced or witnessed racism", "staff who experienced or witnessed racism",
              "said that they or a colleague reported it the last time", "higher",
              _EXPERIENCED_OR_WITNESSED, match="any"),
@@ -233,11 +233,14 @@ def headline_indicators(
 
     Population: as defined per indicator in :data:`HEADLINES` (see the module docstring for the
     assumptions). Columns ``indicator, label, population, n, n_positive, pct, ci_low, ci_high``
-    (percentages 0-100 to one decimal); suppressed cells hold ``[c]``.
+    (percentages 0-100 to one decimal); suppressed cells hold ``[c]``. ``attrs["respondents"]``
+    is the number of respondents in ``frame`` (used by the planning table).
     """
     estimates = headline_estimates(frame, definitions, instrument)
     estimates[["pct", "ci_low", "ci_high"]] = estimates[["pct", "ci_low", "ci_high"]].round(1)
-    return suppress_headlines(estimates[list(HEADLINE_COLUMNS)], min_cell)
+    table = suppress_headlines(estimates[list(HEADLINE_COLUMNS)], min_cell)
+    table.attrs["respondents"] = len(frame)
+    return table
 
 
 def _figure(row: Mapping[str, object], definition: Headline, full: bool) -> str:
