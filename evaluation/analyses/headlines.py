@@ -28,10 +28,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from evaluation.disclosure import MARKER, suppress
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.crosstabs import proportion_by
 
-SUPPRESSED = "[c]"
+SUPPRESSED = MARKER
 HEADLINE_COLUMNS = (
     "indicator",
     "label",
@@ -200,27 +201,24 @@ def headline_estimates(
     return pd.DataFrame(rows)
 
 
-def suppress_headlines(
-    estimates: pd.DataFrame, min_cell: int = 11, columns: Sequence[str] = ESTIMATE_COLUMNS
-) -> pd.DataFrame:
-    """The single disclosure call point for indicator tables: small cells become ``[c]``.
+def suppress_headlines(estimates: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
+    """Small-cell suppression of an indicator table through :func:`evaluation.disclosure.suppress`.
 
-    Rule applied until :mod:`evaluation.disclosure` provides it (its API is being written): an
-    indicator whose denominator ``n``, positive count ``n_positive`` or complement
-    ``n - n_positive`` is between 1 and ``min_cell - 1`` is suppressed in all of ``columns``
-    (the percentage and its interval would give the counts back). Zero counts are shown: the NHS
-    Staff Survey convention suppresses small bases, and "none of 300" reveals no individual.
-    Rows are independent indicators, not parts of a total, so no secondary suppression is needed.
+    An indicator whose denominator ``n``, positive count ``n_positive`` or complement
+    ``n - n_positive`` is between 1 and ``min_cell - 1`` shows ``[c]`` in those cells and in its
+    percentage and interval (they would give the counts back). The rows are separate indicators,
+    not parts of a published total, so no secondary suppression is needed (``totals_known=False``).
     """
-    out = estimates.copy()
-    n = out["n"].astype(int)
-    pos = out["n_positive"].astype(int)
-    small = [(c > 0) & (c < min_cell) for c in (n, pos, n - pos)]
-    hidden = small[0] | small[1] | small[2]
-    for column in columns:
-        if column in out:
-            out[column] = out[column].astype(object).where(~hidden, SUPPRESSED)
-    return out
+    return suppress(
+        estimates,
+        n_col="n",
+        count_cols=["n_positive"],
+        dependent_cols=[c for c in ("pct", "ci_low", "ci_high") if c in estimates],
+        group_cols=[c for c in estimates.columns if c not in ESTIMATE_COLUMNS],
+        totals_known=False,
+        min_cell=min_cell,
+        marker=SUPPRESSED,
+    )
 
 
 def headline_indicators(

@@ -275,11 +275,11 @@ def planning_table(
     respondents in its population this wave (``respondents`` = this wave's total, by default
     ``headlines.attrs["respondents"]``). Without ``n_next`` the next wave is assumed the same size.
 
-    Columns: ``indicator, label, population, baseline_pct, n, n_next, detectable_pp`` (smallest
+    Columns: ``indicator, label, population, baseline_pct, n, next_n, detectable_pp`` (smallest
     change in the better direction detected with ``power``), then per change ``c`` in
-    ``changes`` (percentage points, in the better direction) ``n_per_wave_<c>pp`` (answers needed
-    in each of two equal waves) and ``respondents_per_wave_<c>pp`` (total respondents, when the
-    population share is known). NaN where the change is impossible (a baseline of 3% cannot fall
+    ``changes`` (percentage points, in the better direction) ``needed_per_wave_<c>pp`` (answers
+    needed in each of two equal waves) and ``respondents_per_wave_<c>pp`` (total respondents, when
+    the population share is known). NaN where the change is impossible (a baseline of 3% cannot fall
     by 5 points); ``[c]`` where the baseline is suppressed. Assumes simple random sampling: divide
     the n by a design effect when clustering or weighting matters.
     """
@@ -291,10 +291,10 @@ def planning_table(
     for row in headlines.to_dict("records"):
         out: dict[str, object] = {k: row[k] for k in ("indicator", "label", "population")}
         if row["pct"] == SUPPRESSED:
-            out.update(baseline_pct=SUPPRESSED, n=SUPPRESSED, n_next=SUPPRESSED)
+            out.update(baseline_pct=SUPPRESSED, n=SUPPRESSED, next_n=SUPPRESSED)
             out["detectable_pp"] = SUPPRESSED
             for c in changes:
-                out[f"n_per_wave_{c:g}pp"] = SUPPRESSED
+                out[f"needed_per_wave_{c:g}pp"] = SUPPRESSED
                 out[f"respondents_per_wave_{c:g}pp"] = SUPPRESSED
             rows.append(out)
             continue
@@ -304,18 +304,18 @@ def planning_table(
         sign = 1 if better.get(str(row["indicator"]), "higher") == "higher" else -1
         direction = "increase" if sign > 0 else "decrease"
         mdd = minimum_detectable_difference(p, n, planned, power, alpha, direction)
-        out.update(baseline_pct=round(100 * p, 1), n=n, n_next=planned)
+        out.update(baseline_pct=round(100 * p, 1), n=n, next_n=planned)
         out["detectable_pp"] = round(100 * mdd, 1)
         for c in changes:
             target = p + sign * c / 100
             needed = sample_size_per_group(p, target, power, alpha) if 0 < target < 1 else math.nan
-            out[f"n_per_wave_{c:g}pp"] = needed
+            out[f"needed_per_wave_{c:g}pp"] = needed
             out[f"respondents_per_wave_{c:g}pp"] = (
                 math.ceil(needed / share) if share and not math.isnan(needed) else math.nan
             )
         rows.append(out)
     table = pd.DataFrame(rows)
-    for column in [c for c in table.columns if c.endswith("pp") and "_per_wave_" in c]:
+    for column in [c for c in table.columns if "_per_wave_" in c]:
         table[column] = pd.Series([_whole(v) for v in table[column]], dtype=object)
     return table
 
