@@ -416,3 +416,22 @@ def test_export_refuses_segments_that_break_the_contract(tmp_path: Path) -> None
     frames["codebook"].loc[1, "parent"] = "uneven_awareness"  # a code as its own parent
     with pytest.raises(InputError, match="parent cycle"):
         _export(tmp_path / "p.qdpx", frames)
+
+
+def test_a_project_without_codings_and_duplicate_source_names(tmp_path: Path) -> None:
+    from evaluation.text.segments import empty_segments
+
+    frames = _frames() | {"segments": empty_segments(), "cases": None, "turns": None}
+    path = _export(tmp_path / "p.qdpx", frames)
+    xml = _qde(path)
+    assert validate_xml(xml, "project") == []
+    assert b"<Users>" not in xml  # no coder, no Users element
+    # Another tool may give two sources one name: both are kept, under distinct ids.
+    twice = xml.replace(b'name="R0042__comment_change"', b'name="fg_2025_01"')
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(edited, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, twice if name == "project.qde" else source.read(name))
+    project = import_qdpx(edited)
+    assert project.sources["source_id"].is_unique and len(project.sources) == 2
+    assert any("two sources share this name" in w.message for w in project.warnings)

@@ -50,22 +50,11 @@ import pandas as pd
 from lxml import etree
 
 from evaluation.errors import InputError, Problem
+from evaluation.text.segments import SEGMENT_COLUMNS
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "ARF Evaluation Workbench"
-SEGMENT_COLUMNS = [
-    "segment_id",
-    "source_id",
-    "speaker_or_respondent",
-    "start",
-    "end",
-    "text",
-    "code_id",
-    "coder",
-    "confidence",
-    "codebook_version",
-]
 CODEBOOK_COLUMNS = ["code_id", "name", "parent", "definition", "principle"]
 
 # Fixed namespace for the workbench's UUID5 GUIDs: changing it changes every GUID ever exported.
@@ -134,13 +123,14 @@ def export_qdpx(
     and to the selections coded on its words (SelectionRef), which is how a selection in a
     multi-speaker transcript is tied to one participant.
 
-    Raises :class:`InputError` when the frames break the contract (unknown source or code, offsets
-    outside the text, segment text different from the source text at its offsets...).
+    Source texts are stored exactly as given (UTF-8, no line-end translation), so positions are
+    code points of the stored text. Raises :class:`InputError` when the frames break the contract
+    (unknown source or code, offsets outside the text, segment text different from the source text
+    at its offsets...).
     """
-    project = _build_project_xml(
+    xml, texts = _build_project_xml(
         codebook, sources, segments, cases, turns, version=version, project_name=project_name
     )
-    xml, texts = project
     entries = {"project.qde": xml}
     entries.update(
         {f"Sources/{guid}.txt": text.encode("utf-8") for guid, text in sorted(texts.items())}
@@ -948,6 +938,7 @@ class _SourceReader:
         users = dict(zip(coders["key"], coders["coder"], strict=True))
         source_rows: list[dict[str, object]] = []
         segment_rows: list[dict[str, object]] = []
+        taken: set[str] = set()
         for node in _sources(root):
             kind = _local(node)
             name = node.get("name") or node.get("guid") or "source"
@@ -955,6 +946,11 @@ class _SourceReader:
                 self.warn(name, f"{kind} not imported (only text sources are)")
                 continue
             guid = _guid(node.get("guid")) or stable_guid("imported-source", name)
+            if name in taken:
+                unique = f"{name} ({guid})"
+                self.warn(name, f"two sources share this name; this one is read as {unique!r}")
+                name = unique
+            taken.add(name)
             loaded = self.text_of(node, name)
             if loaded is None:
                 continue
