@@ -82,9 +82,10 @@ def minimum_detectable_difference(
     """Smallest change from baseline ``p`` (a proportion, 0-1) detected with ``power``.
 
     ``n1`` is the baseline sample, ``n2`` the comparison sample. The answer depends on the
-    direction (a change towards 0.5 needs less than one away from it), so ``direction`` says
-    which; it is returned as a positive difference of proportions (0.05 = 5 percentage points),
-    NaN when no attainable proportion reaches the power (a baseline near 0 or 1, tiny samples).
+    direction (binomial variance is largest at 0.5, so a change towards 0.5 must be larger to be
+    detected than one away from it), so ``direction`` says which. Returned as a positive
+    difference of proportions (0.05 = 5 percentage points); NaN when no attainable proportion
+    reaches the power (a baseline near 0 or 1, tiny samples).
 
     >>> round(minimum_detectable_difference(0.5, 50, 50, power=0.90, method="normal"), 4)
     0.3026
