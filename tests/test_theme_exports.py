@@ -155,7 +155,3 @@ def test_imported_human_codings_align_with_the_workbench_for_kappa(tmp_path: Pat
     observed = (a == b).mean()
     expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
     assert cohen_kappa_score(a, b) == pytest.approx((observed - expected) / (1 - expected))
-    if importlib.util.find_spec("evaluation.text.agreement") is not None:
-        agreement = pytest.importorskip("evaluation.text.agreement")
-        if hasattr(agreement, "cohens_kappa"):
-            assert agreement.cohens_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
