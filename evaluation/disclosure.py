@@ -54,6 +54,7 @@ class TableSpec:
     dependent_cols: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     group_cols: tuple[str, ...] = ()
     partition_col: str | None = None
+    label_cols: tuple[str, ...] = ()
     total_rows: Mapping[str, str] = field(default_factory=dict)
     totals_known: bool = True
 
@@ -76,6 +77,7 @@ class TableSpec:
             dependent_cols={k: tuple(v) for k, v in dict(raw.get("dependent_cols", {})).items()},  # type: ignore[arg-type]
             group_cols=tuple(raw.get("group_cols", ())),  # type: ignore[arg-type]
             partition_col=raw.get("partition_col"),  # type: ignore[arg-type]
+            label_cols=tuple(raw.get("label_cols", ())),  # type: ignore[arg-type]
             total_rows=dict(raw.get("total_rows", {})),  # type: ignore[arg-type]
             totals_known=bool(raw.get("totals_known", True)),
         )
@@ -130,6 +132,7 @@ def _resolve_spec(
     dependent_cols: Sequence[str] | Mapping[str, Sequence[str]] | None,
     group_cols: Sequence[str] | None,
     partition_col: str | None,
+    label_cols: Sequence[str],
     total_rows: Mapping[str, str] | None,
     totals_known: bool,
 ) -> TableSpec:
@@ -148,6 +151,7 @@ def _resolve_spec(
     else:
         dependents = {ANY: tuple(dependent_cols)}
     groups = guess.group_cols if group_cols is None else tuple(group_cols)
+    groups = tuple(g for g in groups if g not in label_cols)
     partition = partition_col if partition_col is not None else guess.partition_col
     if partition not in groups:
         partition = None
@@ -157,6 +161,7 @@ def _resolve_spec(
         dependent_cols=dependents,
         group_cols=groups,
         partition_col=partition,
+        label_cols=tuple(label_cols),
         total_rows=dict(guess.total_rows if total_rows is None else total_rows),
         totals_known=totals_known,
     )
@@ -191,8 +196,9 @@ def _constraint_sets(frame: pd.DataFrame, spec: TableSpec) -> list[_Set]:
     sets: list[_Set] = []
     positions = pd.Series(np.arange(len(frame)), index=frame.index)
     groups = [g for g in spec.group_cols if g in frame.columns]
+    labels = [c for c in spec.label_cols if c in frame.columns and c not in groups]
     if spec.partition_col and spec.n_col:
-        others = [g for g in groups if g != spec.partition_col]
+        others = labels + [g for g in groups if g != spec.partition_col]
         keyed = frame[others].astype("string").fillna("") if others else None
         parts = (
             positions.groupby([keyed[g] for g in others], sort=False)
@@ -205,9 +211,9 @@ def _constraint_sets(frame: pd.DataFrame, spec: TableSpec) -> list[_Set]:
     for g in groups:
         if g == spec.partition_col:
             continue
-        others = [x for x in groups if x != g]
+        others = labels + [x for x in groups if x != g]
         label = spec.total_rows.get(g)
-        as_text = frame.astype({x: "string" for x in groups})[groups].fillna("")
+        as_text = frame[labels + groups].astype("string").fillna("")
         blocks = (
             positions.groupby([as_text[x] for x in others], sort=False)
             if others
@@ -240,7 +246,11 @@ def _total_shown(s: _Set, hidden: dict[str, np.ndarray], spec: TableSpec) -> boo
 def _partition_groups(frame: pd.DataFrame, spec: TableSpec) -> list[np.ndarray]:
     if not (spec.partition_col and spec.n_col):
         return []
-    others = [g for g in spec.group_cols if g != spec.partition_col and g in frame.columns]
+    others = [
+        g
+        for g in (*spec.label_cols, *spec.group_cols)
+        if g != spec.partition_col and g in frame.columns
+    ]
     if not others:
         return [np.arange(len(frame))]
     keyed = frame[others].astype("string").fillna("")
@@ -269,6 +279,7 @@ def suppress(
     dependent_cols: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     group_cols: Sequence[str] | None = None,
     partition_col: str | None = None,
+    label_cols: Sequence[str] = (),
     total_rows: Mapping[str, str] | None = None,
     totals_known: bool = True,
     min_cell: int = DEFAULT_MIN_CELL,
@@ -278,8 +289,10 @@ def suppress(
 
     Declare the table with ``spec`` or the keywords (anything not declared is inferred, see
     :func:`infer_spec`). ``dependent_cols`` is a list (hidden when any count of the row is
-    hidden) or a mapping count column -> columns computed from it. Cells already holding the
-    marker stay hidden (suppressing twice is harmless). The structure used is stored in
+    hidden) or a mapping count column -> columns computed from it. ``label_cols`` identify rows
+    without adding up (an item, a funnel step, an indicator): sets are formed within each label,
+    never across labels. Cells already holding the marker stay hidden (suppressing twice is
+    harmless). The structure used is stored in
     ``result.attrs["disclosure"]``.
 
     The reverse calculation that secondary suppression prevents: 40 respondents answered; 3
@@ -308,6 +321,7 @@ def suppress(
         dependent_cols,
         group_cols,
         partition_col,
+        label_cols,
         total_rows,
         totals_known,
     )

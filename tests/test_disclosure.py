@@ -191,3 +191,17 @@ def test_property_proportion_tables(pairs: list[tuple[int, int]]) -> None:
     for column in ("n", "n_yes"):
         assert (out[column] == MARKER).sum() != 1 or len(out) == 1
     assert audit_table(out) == []
+
+
+def test_label_columns_do_not_add_up() -> None:
+    # funnel steps are nested, not parts of a total: a hidden step must not hide another step
+    table = pd.DataFrame(
+        {"step": ["asked", "reported", "satisfied"], "n": [200, 60, 9], "count": [60, 24, 2]}
+    )
+    out = suppress(table, group_cols=[], label_cols=["step"], dependent_cols=[])
+    assert out["n"].tolist() == [200, 60, MARKER]
+    by_group = pd.concat([table.assign(grp="a"), table.assign(grp="b", n=[300, 80, 40])])
+    out = suppress(by_group, group_cols=["grp"], label_cols=["step"], dependent_cols=[])
+    # the "satisfied" rows: a's n (9) hidden, so b's is hidden too (overall total known)
+    assert (out.loc[out["step"] == "satisfied", "n"] == MARKER).all()
+    assert (out.loc[out["step"] == "asked", "n"] != MARKER).all()
