@@ -106,7 +106,9 @@ def _categorical(codes: np.ndarray, labels: tuple[str, ...], instrument: Instrum
     variable = instrument[name]
     position = np.array([variable.values.index(label) for label in labels])
     mapped = np.where(codes >= 0, position[np.clip(codes, 0, None)], -1)
-    return pd.Categorical.from_codes(mapped, categories=list(variable.values))
+    return pd.Categorical.from_codes(
+        mapped, categories=list(variable.values), ordered=variable.ordered
+    )
 
 
 def _organisation_status(
