@@ -153,6 +153,26 @@ def instrument_changes(old: Instrument, new: Instrument) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "change", "previous", "current"])
 
 
+def instrument_change_note(changes: pd.DataFrame) -> str:
+    """One paragraph for the report: whether the waves asked the same questions, and if not, what.
+
+    >>> empty = pd.DataFrame(columns=["variable", "change", "previous", "current"])
+    >>> instrument_change_note(empty).startswith("The two waves used the same questions")
+    True
+    """
+    if changes.empty:
+        return (
+            "The two waves used the same questions, answer options and routing: every indicator "
+            "is compared like for like."
+        )
+    listed = "; ".join(f"`{c.variable}`: {c.change}" for c in changes.itertuples())
+    return (
+        f"The instrument changed between the waves ({listed}). A change in an indicator whose "
+        "question, answers or population changed may reflect the change of question rather than "
+        "a change in experience: such rows are marked in the note column."
+    )
+
+
 def _notes(definitions: Sequence[Headline], changes: pd.DataFrame | None) -> list[str]:
     """Per indicator: the instrument changes touching its question or its population filter."""
     if changes is None or changes.empty:
