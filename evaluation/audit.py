@@ -1,0 +1,116 @@
+"""Audit a finished report folder before it is shared: the last check, on the files themselves.
+
+:func:`evaluation.report.ReportContext.table` audits each table before writing it; this module
+audits what actually sits in the folder, so a table written by hand, edited afterwards or left
+over from an older run is caught too. For every published table (``tables/*.csv`` anywhere under
+the folder, so a wave folder with its organisation packs is audited in one go) it checks:
+
+- small cells and recoverable suppressed cells, with
+  :func:`evaluation.disclosure.audit_table` (the table's structure inferred from its columns:
+  ``n``, ``n_*``/``count`` counts, ``pct*``/``ci_*`` dependents, marker ``[c]``);
+- cells that would run as a formula in Excel (text starting ``= + - @``, tab or CR that
+  :func:`evaluation.safe_output.write_csv` would have neutralised);
+- personal data in text cells: e-mail addresses, phone numbers, NHS numbers, postcodes and staff
+  numbers, found by :mod:`evaluation.redact`'s patterns (names are not checked here: organisation
+  and group labels are capitalised words and would swamp the report).
+
+Rows in the problems are rows of the CSV as a spreadsheet shows them (the header is row 1).
+``arf-eval audit REPORT_DIR`` wraps :func:`audit_exit_code`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.disclosure import DEFAULT_MIN_CELL, audit_table
+from evaluation.errors import InputError, Problem
+from evaluation.redact import PLACEHOLDERS, redaction_spans
+from evaluation.safe_output import neutralise_cell
+
+PERSONAL_KINDS = ("email", "phone", "nhs_number", "postcode", "staff_number")
+
+
+def published_tables(report_dir: Path | str) -> list[Path]:
+    """Every ``tables/*.csv`` under ``report_dir``, in a stable order."""
+    root = Path(report_dir)
+    return sorted(p for p in root.rglob("*.csv") if p.parent.name == "tables")
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """A published table as written: blank cells missing, everything else as text."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+
+
+def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Formula-like cells and personal data in the text cells of a table."""
+    problems: list[Problem] = []
+    cells = [(None, str(c), str(c)) for c in frame.columns]
+    cells += [
+        (i, str(column), value)
+        for column in frame.columns
+        for i, value in enumerate(frame[column])
+        if isinstance(value, str)
+    ]
+    for i, column, value in cells:
+        row = 1 if i is None else i + 2
+        if neutralise_cell(value) != value:
+            problems.append(
+                Problem(file, row, column, value, "would run as a formula when opened in Excel")
+            )
+        for _, _, kind in redaction_spans(value):
+            if kind in PERSONAL_KINDS:
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        column,
+                        None,  # the value itself is what must not be repeated
+                        f"looks like personal data ({PLACEHOLDERS[kind]}): redact it",
+                    )
+                )
+    return problems
+
+
+def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> list[Problem]:
+    """Every disclosure, formula and personal-data problem in a report folder's tables.
+
+    An empty list means every published table passed. A folder without any ``tables/*.csv`` is a
+    problem in itself (the wrong folder, or a report that failed to build).
+    """
+    root = Path(report_dir)
+    if not root.is_dir():
+        raise InputError(f"report folder not found: {root}", file=root)
+    tables = published_tables(root)
+    if not tables:
+        return [
+            Problem(str(root), None, None, None, "no published tables (tables/*.csv) found here")
+        ]
+    problems: list[Problem] = []
+    for path in tables:
+        file = str(path)
+        try:
+            frame = _read_table(path)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            problems.append(Problem(file, None, None, None, f"not a readable CSV table: {exc}"))
+            continue
+        for p in audit_table(frame, min_cell=min_cell, name=file):
+            row = None if p.row is None else p.row + 1  # audit_table counts data rows from 1
+            problems.append(Problem(file, row, p.column, p.value, p.message, p.severity))
+        problems += _text_problems(frame, file)
+    return problems
+
+
+def audit_exit_code(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> tuple[int, str]:
+    """``(exit code, text)`` for a command line: 0 all tables safe, 1 problems, 2 cannot audit."""
+    try:
+        problems = audit_report(report_dir, min_cell)
+    except InputError as exc:
+        return 2, str(exc)
+    count = len(published_tables(report_dir))
+    if not problems:
+        return 0, f"{count} published table(s) audited under {report_dir}: no problems found."
+    lines = [f"{len(problems)} problem(s) in {count} published table(s) under {report_dir}:"]
+    lines += [f"  - {p}" for p in problems]
+    return 1, "\n".join(lines)
