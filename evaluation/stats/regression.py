@@ -71,6 +71,7 @@ def coefficient_table(
     low, high = estimates - z * se, estimates + z * se
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         p = 2 * stats.norm.sf(np.abs(estimates / se))
+        odds = np.exp(np.column_stack([estimates, low, high]))
     table = pd.DataFrame(
         {
             "term": list(names),
@@ -78,9 +79,9 @@ def coefficient_table(
             "std_error": se,
             "ci_low": low,
             "ci_high": high,
-            "odds_ratio": np.exp(estimates),
-            "or_ci_low": np.exp(low),
-            "or_ci_high": np.exp(high),
+            "odds_ratio": odds[:, 0],
+            "or_ci_low": odds[:, 1],
+            "or_ci_high": odds[:, 2],
             "p_value": p,
             "kind": list(kinds),
             "variable": [t.variable if t else None for t in terms],
