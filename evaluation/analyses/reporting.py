@@ -308,4 +308,3 @@ def reporting_funnel_by_ethnicity(
         label_cols=["step", "description"],
         min_cell=min_cell,
     )
-

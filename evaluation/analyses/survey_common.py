@@ -50,6 +50,8 @@ def published(name: str, description: str, columns: Mapping[str, str]) -> Callab
 
 def table_dictionary() -> pd.DataFrame:
     """One row per published table column: ``table, column, description``."""
+    # Importing the survey analyses registers their tables.
+    from evaluation.analyses import awareness, barriers, capability, reporting  # noqa: F401
     rows = [
         {"table": t.name, "column": column, "description": text}
         for t in PUBLISHED.values()
