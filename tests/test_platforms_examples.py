@@ -72,7 +72,9 @@ def test_committed_text_exports_match_their_generator(tmp_path):
     _generator().main(tmp_path)
     for path in sorted(EXPORTS.glob("*")):
         if path.suffix in {".csv", ".yaml"}:
-            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), (
+                f"{path.name} is stale: run .venv/bin/python tests/data/exports/make_exports.py"
+            )
     for export, mapping in [
         ("forms.xlsx", "forms_mapping.yaml"),
         ("spss.sav", "spss_mapping.yaml"),
