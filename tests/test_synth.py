@@ -24,10 +24,12 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 from evaluation.instrument import Instrument
 from evaluation.io.survey import load_survey
+from evaluation.io.transcripts import read_transcript
 from evaluation.paths import SURVEY_DATA
 from evaluation.synth import generate_survey, generate_wave, wave_files
 from evaluation.synth.__main__ import main
 from evaluation.synth.language import THEMES
+from evaluation.synth.wave import write_survey_csv
 
 COMMITTED = SURVEY_DATA / "synthetic"
 LARGE = 20_000
@@ -106,6 +108,13 @@ def test_text_switch_leaves_structured_answers_unchanged() -> None:
     structured = [c for c in with_text.columns if not c.startswith("comment_")]
     pd.testing.assert_frame_equal(with_text[structured], without[structured])
     assert without["comment_change"].isna().all()
+
+
+def test_fast_survey_writer_matches_pandas(tmp_path: Path) -> None:
+    frame = generate_survey(2026, 2000, 5).frame
+    write_survey_csv(frame, tmp_path / "fast.csv")
+    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n", encoding="utf-8")
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
 @pytest.mark.parametrize("wave", [2025, 2026])
@@ -221,6 +230,20 @@ def test_transcript_shape(wave_2025: Path) -> None:
     themed_turns = set(turns)
     participant_turns = [i + 1 for i, x in enumerate(matches) if x.group(4) != "F"]
     assert any(t not in themed_turns for t in participant_turns)  # agreement turns, no theme
+
+
+def test_transcript_reader_agrees_with_the_generator(wave_2025: Path) -> None:
+    folder = wave_2025 / "focus_group"
+    turns = read_transcript(folder / "focus_group_01.txt").set_index("start")
+    for coder in ("coder_a", "coder_b"):
+        codings = read_cells(folder / f"codings_{coder}.csv")
+        matched = turns.loc[codings["start"].astype(int)]
+        assert (matched["end"].to_numpy() == codings["end"].astype(int).to_numpy()).all()
+        assert (matched["speaker"].to_numpy() == codings["speaker_or_respondent"].to_numpy()).all()
+    themes = read_cells(wave_2025 / "truth_themes.csv")
+    units = themes.loc[themes["source_id"] == "focus_group_01", "unit"].astype(int)
+    speakers = turns.set_index("turn").loc[units, "speaker"]
+    assert speakers.str.fullmatch(r"P\d\d").all()
 
 
 def test_codings_slice_to_their_text_and_agree_imperfectly(wave_2025: Path) -> None:

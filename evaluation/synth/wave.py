@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluation.synth.coders import CODERS, code_transcript
@@ -29,6 +30,41 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """CSV as the workbench writes it: no index, blank for missing, ``\\n`` endings, UTF-8."""
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def _quoted(value: str) -> str:
+    """One CSV field as ``csv.QUOTE_MINIMAL`` writes it."""
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv_fields(series: pd.Series) -> np.ndarray:
+    """A column's cells as CSV fields (quoted where needed, blank for missing)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        labels = [_quoted(str(c)) for c in series.cat.categories] + [""]
+        return np.array(labels, dtype=object)[series.cat.codes.to_numpy()]
+    text = series.astype("string")
+    special = text.str.contains(r'[,"\n\r]', regex=True).fillna(False)
+    if special.any():
+        text = text.mask(special, '"' + text.str.replace('"', '""', regex=False) + '"')
+    return text.fillna("").to_numpy(dtype=object)
+
+
+def write_survey_csv(frame: pd.DataFrame, path: Path, chunk: int = 100_000) -> None:
+    """The same bytes as :func:`write_csv`, faster for large surveys.
+
+    Each category is quoted once and looked up by code, instead of formatting every cell, and rows
+    are written ``chunk`` at a time: this keeps a million-respondent survey well under a minute
+    and its memory modest.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(_quoted(str(c)) for c in frame.columns) + "\n")
+        for first in range(0, len(frame), chunk):
+            part = frame.iloc[first : first + chunk]
+            columns = [_csv_fields(part[name]) for name in part.columns]
+            handle.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
 
 
 def write_text(text: str, path: Path) -> None:
@@ -73,7 +109,7 @@ def generate_wave(
     out = Path(out)
     params = wave_parameters(wave)
     survey = generate_survey(wave, respondents, seed, with_text=with_text)
-    write_csv(survey.frame, out / SURVEY_FILE)
+    write_survey_csv(survey.frame, out / SURVEY_FILE)
     themes = [survey.themes]
     group = None
     if with_focus_group:
