@@ -73,7 +73,12 @@ def barriers_overall(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> p
 @published(
     "barriers_by_role_level",
     "Barriers to anti-racism work by role level.",
-    {**BARRIER_TEXT, "role_level": "level of the respondent's role"},
+    {
+        "barrier": BARRIER_TEXT["barrier"],
+        "option": BARRIER_TEXT["option"],
+        "role_level": "level of the respondent's role",
+        **{k: v for k, v in BARRIER_TEXT.items() if k not in ("barrier", "option")},
+    },
 )
 def barriers_by_role_level(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Published: prevalence of each barrier within each role level (module docstring)."""

@@ -199,15 +199,18 @@ def ordinal_model_confidence(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CE
         "p_value": "p-value (small: the effect differs along the scale)",
     },
 )
-def confidence_proportional_odds_test(frame: pd.DataFrame) -> pd.DataFrame:
-    """Brant test for :func:`confidence_model` (no counts: nothing to suppress)."""
+def confidence_proportional_odds_test(
+    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """Published: Brant test for :func:`confidence_model` (no counts, so nothing is hidden)."""
     po = confidence_model(frame).result.proportional_odds
-    if po is None:
-        return pd.DataFrame(columns=["test", "statistic", "df", "p_value"])
-    table = po.tests[["test", "statistic", "df", "p_value"]].copy()
-    table["statistic"] = table["statistic"].round(3)
-    table["p_value"] = table["p_value"].round(4)
-    return table
+    columns = ["test", "statistic", "df", "p_value"]
+    table = pd.DataFrame(columns=columns) if po is None else po.tests[columns].copy()
+    table["statistic"] = table["statistic"].astype(float).round(3)
+    table["p_value"] = table["p_value"].astype(float).round(4)
+    return publish(
+        table, columns, count_cols=[], group_cols=[], label_cols=["test"], min_cell=min_cell
+    )
 
 
 def _yes_no(values: pd.Series) -> pd.Series:
@@ -293,7 +296,12 @@ def reporting_funnel_table(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
 @published(
     "reporting_funnel_by_ethnicity",
     "Reporting funnel by ethnicity group.",
-    {"ethnicity_group": "White / Global Majority; Prefer not to say kept", **FUNNEL_TEXT},
+    {
+        "step": FUNNEL_TEXT["step"],
+        "description": FUNNEL_TEXT["description"],
+        "ethnicity_group": "White / Global Majority; Prefer not to say kept",
+        **{k: v for k, v in FUNNEL_TEXT.items() if k not in ("step", "description")},
+    },
 )
 def reporting_funnel_by_ethnicity(
     frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL

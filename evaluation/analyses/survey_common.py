@@ -33,6 +33,7 @@ class PublishedTable:
     name: str
     description: str
     columns: Mapping[str, str]
+    function: Callable[..., pd.DataFrame]
 
 
 PUBLISHED: dict[str, PublishedTable] = {}
@@ -42,19 +43,24 @@ def published(name: str, description: str, columns: Mapping[str, str]) -> Callab
     """Register a function returning a published table (its columns in ``columns`` order)."""
 
     def register(func: F) -> F:
-        PUBLISHED[name] = PublishedTable(name, description, dict(columns))
+        PUBLISHED[name] = PublishedTable(name, description, dict(columns), func)
         return func
 
     return register
 
 
+def published_tables() -> dict[str, PublishedTable]:
+    """Every registered published survey table (importing the analyses registers them)."""
+    from evaluation.analyses import awareness, barriers, capability, reporting  # noqa: F401
+
+    return dict(PUBLISHED)
+
+
 def table_dictionary() -> pd.DataFrame:
     """One row per published table column: ``table, column, description``."""
-    # Importing the survey analyses registers their tables.
-    from evaluation.analyses import awareness, barriers, capability, reporting  # noqa: F401
     rows = [
         {"table": t.name, "column": column, "description": text}
-        for t in PUBLISHED.values()
+        for t in published_tables().values()
         for column, text in t.columns.items()
     ]
     return pd.DataFrame(rows, columns=["table", "column", "description"])
