@@ -23,8 +23,8 @@ What is found (placeholders in brackets):
 - ``[postcode]``: full UK postcodes (``M1 1AE``, ``WN6 9EP``, ``L3 5PS``). Lower-case ones are
   taken only when their last part is not an ordinal ("b1 1st" is not a postcode).
 - ``[name]``: names given by the caller (``names``: participants, staff named in a file), and
-  names found by conservative patterns: a title (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sister, Nurse,
-  Matron) or a cue ("my manager", "colleague", "called", "named", "my name is") followed by a
+  names found by conservative patterns: a title (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Professor, Sister,
+  Nurse, Matron) or a cue ("my manager", "colleague", "called", "named", "my name is") followed by a
   capitalised word, and any capitalised word in the shipped first-name list
   (``evaluation/data/first_names.txt``), with the capitalised words that follow it (a surname).
   Titles are kept ("Dr [name]") so the sentence still reads.
@@ -83,8 +83,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 _CAPITALISED = r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
 _TITLE = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sister|Nurse|Matron)\.?[ \t]+(?P<name>{_CAPITALISED}"
-    rf"(?:[ \t]+{_CAPITALISED})?)"
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof(?:essor)?|Sister|Nurse|Matron)\.?[ \t]+"
+    rf"(?P<name>{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)"
 )
 _CUE = re.compile(  # the cue in any case, the name capitalised
     r"\b(?i:(?:my|our|the|a|line|ward|deputy)[ \t]+(?:manager|colleague|supervisor|boss|mentor|"

@@ -39,6 +39,7 @@ from evaluation.redact import (
         ("see https://www.nhs.uk/a?b=1 and", "see [url] and", "url"),
         ("at www.example.org.", "at [url].", "url"),
         ("Dr Okafor said", "Dr [name] said", "name"),
+        ("Professor Fenton spoke", "Professor [name] spoke", "name"),
         ("Mrs. Patel and", "Mrs. [name] and", "name"),
         ("Sister Mary Doyle was", "Sister [name] was", "name"),
         ("my manager Sarah Jones said", "my manager [name] said", "name"),
