@@ -104,6 +104,7 @@ class ReportContext:
             raise ValueError(f"table {name!r} is not safe to publish: {listed}")
         self._tables += 1
         number = f"{self.section}.{self._tables}"
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
         path = safe_path(self.tables_dir, f"{name}.csv")
         write_csv(frame, path)
         self._register("tables", name, {"number": number, "title": title, "note": note,
