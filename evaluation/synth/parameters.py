@@ -428,7 +428,7 @@ WAVE_2026 = replace(
         "Frontline awareness of the framework rises from 30% to 45% (team leaders 50% to 55%).",
         "Reporting confidence is unchanged: same proportional-odds coefficients and thresholds.",
         "Organisational capability to respond rises slightly: +0.25 on the latent logistic scale.",
-        "Low awareness is named as a barrier a little less often by frontline staff (36% to 30%).",
+        "Low awareness is named as a barrier less often: 36% to 30% for White frontline staff.",
     ),
     aware_yes={**WAVE_2025.aware_yes, "Frontline": 0.45, "Team leader": 0.55},
     org_capability_to_respond=replace(WAVE_2025.org_capability_to_respond, shift=0.25),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.synth.coders import CODERS, code_transcript
-from evaluation.synth.focus_group import FocusGroup, generate_focus_group
+from evaluation.synth.focus_group import SOURCE_ID, FocusGroup, generate_focus_group
 from evaluation.synth.parameters import wave_parameters
 from evaluation.synth.streams import stream
 from evaluation.synth.survey import generate_survey
@@ -23,7 +23,6 @@ SURVEY_FILE = "survey.csv"
 TRUTH_FILE = "truth.json"
 THEMES_FILE = "truth_themes.csv"
 FOCUS_GROUP_DIR = "focus_group"
-PARTICIPANTS_FILE = f"{FOCUS_GROUP_DIR}/participants.csv"
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -78,7 +77,7 @@ def wave_files(with_focus_group: bool = True) -> list[str]:
     """Paths (relative to the wave folder) that :func:`generate_wave` writes."""
     files = [SURVEY_FILE, TRUTH_FILE, THEMES_FILE]
     if with_focus_group:
-        files += [f"{FOCUS_GROUP_DIR}/focus_group_01.txt", PARTICIPANTS_FILE]
+        files += [f"{FOCUS_GROUP_DIR}/{SOURCE_ID}.txt", f"{FOCUS_GROUP_DIR}/participants.csv"]
         files += [f"{FOCUS_GROUP_DIR}/codings_{profile.name}.csv" for profile in CODERS]
     return files
 
