@@ -230,6 +230,7 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
             multi.append(MultiSelect(columns=per_option))
 
     constants = _text_dict(raw.get("constants"), "constants", problems)
+    answers = _text_dict(raw.get("answers"), "answers", problems)
     not_asked = tuple(str(n) for n in raw.get("not_asked") or [])
     organisation_from = raw.get("organisation_from")
     if organisation_from is not None and organisation_from not in {"org_code", "org_name"}:
@@ -276,7 +277,7 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
         constants=constants,
         not_asked=not_asked,
         organisation_from=organisation_from,
-        answers=_text_dict(raw.get("answers"), "answers", []),
+        answers=answers,
         columns=columns,
         column_answers=column_answers,
         multi_select=tuple(multi),
