@@ -288,11 +288,6 @@ class OrdinalModel:
     climate: float = 0.0
     shift: float = 0.0
 
-    def category_probabilities(self, eta: float) -> np.ndarray:
-        """P(each of the five answers) for a linear predictor ``eta`` (no climate factor)."""
-        cumulative = 1.0 / (1.0 + np.exp(-(np.asarray(self.thresholds) - eta)))
-        return np.diff(np.concatenate([[0.0], cumulative, [1.0]]))
-
 
 @dataclass(frozen=True)
 class Barrier:
@@ -302,7 +297,9 @@ class Barrier:
     manager_odds_ratio: float = 1.0  # Middle manager and above versus Frontline/Team leader
     global_majority_odds_ratio: float = 1.0
 
-    def probability(self, manager: np.ndarray | bool, global_majority: np.ndarray | bool):
+    def probability(
+        self, manager: np.ndarray | bool, global_majority: np.ndarray | bool
+    ) -> np.ndarray:
         """P(selected) for each respondent (vectorised over boolean arrays)."""
         logit = np.log(self.frontline_white / (1.0 - self.frontline_white))
         logit = (
