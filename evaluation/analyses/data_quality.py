@@ -15,7 +15,14 @@ import pandas as pd
 
 from evaluation.instrument import Instrument, load_instrument
 
-PROFILE_VARIABLES = ("icb", "org_type", "band_group", "role_level", "ethnicity_5", "staff_group")
+PROFILE_VARIABLES = {
+    "icb": "ICB",
+    "org_type": "organisation type",
+    "band_group": "pay band group",
+    "role_level": "role level",
+    "ethnicity_5": "ethnic group",
+    "staff_group": "staff group",
+}
 
 
 def sample_overview(frame: pd.DataFrame) -> pd.DataFrame:
@@ -94,4 +101,5 @@ def response_profile(frame: pd.DataFrame, by: str, min_cell: int = 11) -> pd.Dat
                           "n": counts.to_numpy()})  # fmt: skip
     total = int(table["n"].sum())
     table["pct"] = (100 * table["n"] / total).round(1) if total else float("nan")
-    return suppress(table, count_cols=["n"], dependent_cols=["pct"], min_cell=min_cell)
+    return suppress(table, n_col="n", count_cols=[], dependent_cols=["pct"], group_cols=[by],
+                    totals_known=True, min_cell=min_cell)  # fmt: skip

@@ -23,7 +23,7 @@ def missingness_chart(missing: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def profile_chart(profile: pd.DataFrame, by: str) -> plt.Figure:
+def profile_chart(profile: pd.DataFrame, by: str, label: str | None = None) -> plt.Figure:
     """Bars of % of respondents per group; suppressed groups drawn as grey stubs labelled [c]."""
     use_style()
     pct = pd.to_numeric(profile["pct"].where(profile["pct"] != SUPPRESSED), errors="coerce")
@@ -37,5 +37,5 @@ def profile_chart(profile: pd.DataFrame, by: str) -> plt.Figure:
             ax.text(1.5, y, SUPPRESSED + " suppressed", va="center", fontsize=9, color="#555555")
     ax.invert_yaxis()
     ax.set_xlabel("% of respondents")
-    ax.set_title(f"Who answered, by {by.replace('_', ' ')}?")
+    ax.set_title(f"Who answered, by {label or by.replace('_', ' ')}?")
     return fig
