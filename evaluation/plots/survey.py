@@ -81,7 +81,7 @@ def diverging_agreement(
     axes[-1, 0].set_xlabel("% of respondents (disagree to the left, agree to the right)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DIVERGING_5]
     fig.legend(handles, levels, loc="upper center", ncol=5, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.0))  # fmt: skip
+               bbox_to_anchor=(0.5, -0.07))  # fmt: skip
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     keys = [group_col] + ([facet_col] if facet_col else [])
     n = _shown_n(distribution, keys) // max(len(facets), 1)
