@@ -27,6 +27,8 @@ from evaluation.io.survey import LoadedSurvey, load_survey
 WORK_DIR = "_work"
 SURVEY_CACHE = "survey.parquet"
 ACCOUNT_CACHE = "row_account.csv"
+TURNS_CACHE = "turns.parquet"
+SOURCES_CACHE = "sources.json"
 SCOPES = ("region", "icb", "org")
 
 
@@ -72,6 +74,8 @@ class ReportContext:
     min_cell: int = 11
     survey: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     account: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    turns: pd.DataFrame | None = field(default=None, repr=False)
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
     _tables: int = 0
     _figures: int = 0
 
@@ -140,23 +144,88 @@ class ReportContext:
         index_path.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
 
 
-def load_report_survey(data_dir: Path, output_dir: Path) -> LoadedSurvey:
-    """The wave's survey: from the pipeline's cache when present, else loaded and validated."""
-    work = Path(output_dir) / WORK_DIR
-    cache = work / SURVEY_CACHE
-    if cache.exists():
-        frame = pd.read_parquet(cache)
-        account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
-        return LoadedSurvey(frame=frame, account=account, path=Path(data_dir) / "survey.csv")
-    return load_survey(Path(data_dir), on_error="exclude")
+TEXT_COLUMNS = ("comment_change", "comment_other")
 
 
-def cache_report_survey(loaded: LoadedSurvey, output_dir: Path) -> None:
-    """Write the validated survey where every notebook of this run will find it."""
+@dataclass
+class PreparedInputs:
+    """The wave's inputs made safe for a report: validated, redacted, with redaction counts."""
+
+    survey: LoadedSurvey
+    turns: pd.DataFrame | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    redactions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def read_names(path: Path | str | None) -> tuple[str, ...]:
+    """Names to redact wherever they appear (one per line; ``#`` starts a comment)."""
+    if not path:
+        return ()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(line.split("#")[0].strip() for line in lines if line.split("#")[0].strip())
+
+
+def prepare_inputs(
+    loaded: LoadedSurvey, focus_group_dir: Path | str | None, names: tuple[str, ...] = ()
+) -> PreparedInputs:
+    """Redact the survey's free text and the transcripts before any notebook sees them.
+
+    Redaction happens once, here, so no table, quote, figure or export downstream can carry an
+    e-mail address, phone number, NHS number, postcode, staff number, URL or name; the counts
+    (never the values) go to the manifest.
+    """
+    from evaluation.io.transcripts import TRANSCRIPT_SUFFIXES, load_focus_groups, read_source_text
+    from evaluation.redact import redact_frame, redact_turns
+
+    columns = [c for c in TEXT_COLUMNS if c in loaded.frame.columns]
+    frame, counts = redact_frame(loaded.frame, columns, names)
+    counts = counts.rename(columns={"column": "source"})
+    survey = LoadedSurvey(frame=frame, account=loaded.account, problems=loaded.problems,
+                          path=loaded.path)  # fmt: skip
+    prepared = PreparedInputs(survey=survey, redactions=counts)
+    folder = Path(focus_group_dir) if focus_group_dir else None
+    if folder and folder.is_dir():
+        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+        if paths:
+            turns = load_focus_groups(folder)
+            sources = {p.stem: read_source_text(p) for p in paths}
+            turns, sources, turn_counts = redact_turns(turns, sources, names)
+            turn_counts = turn_counts.rename(columns={"source_id": "source"})
+            prepared.turns, prepared.sources = turns, sources
+            prepared.redactions = pd.concat([counts, turn_counts], ignore_index=True)
+    return prepared
+
+
+def cache_inputs(prepared: PreparedInputs, output_dir: Path) -> None:
+    """Write the prepared inputs where every notebook of this run will find them."""
     work = Path(output_dir) / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
-    loaded.frame.to_parquet(work / SURVEY_CACHE, index=False)
-    loaded.account.to_csv(work / ACCOUNT_CACHE, index=False)
+    prepared.survey.frame.to_parquet(work / SURVEY_CACHE, index=False)
+    prepared.survey.account.to_csv(work / ACCOUNT_CACHE, index=False)
+    if prepared.turns is not None:
+        prepared.turns.to_parquet(work / TURNS_CACHE, index=False)
+        (work / SOURCES_CACHE).write_text(json.dumps(prepared.sources), encoding="utf-8")
+
+
+def load_inputs(
+    data_dir: Path | str,
+    output_dir: Path | str,
+    focus_group_dir: Path | str | None = None,
+    names: tuple[str, ...] = (),
+) -> PreparedInputs:
+    """The prepared inputs: from the pipeline's cache when present, else prepared now."""
+    work = Path(output_dir) / WORK_DIR
+    if (work / SURVEY_CACHE).exists():
+        frame = pd.read_parquet(work / SURVEY_CACHE)
+        account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
+        survey = LoadedSurvey(frame=frame, account=account, path=Path(data_dir) / "survey.csv")
+        prepared = PreparedInputs(survey=survey)
+        if (work / TURNS_CACHE).exists():
+            prepared.turns = pd.read_parquet(work / TURNS_CACHE)
+            prepared.sources = json.loads((work / SOURCES_CACHE).read_text(encoding="utf-8"))
+        return prepared
+    loaded = load_survey(Path(data_dir), on_error="exclude")
+    return prepare_inputs(loaded, focus_group_dir, names)
 
 
 def open_report(
@@ -166,10 +235,11 @@ def open_report(
     scope: str = "region",
     scope_value: str | None = None,
     min_cell: int = 11,
+    focus_group_dir: Path | str | None = None,
 ) -> ReportContext:
     """Open a notebook's report context (the first call of every report notebook)."""
     data_dir, output_dir = Path(data_dir), Path(output_dir)
-    loaded = load_report_survey(data_dir, output_dir)
+    prepared = load_inputs(data_dir, output_dir, focus_group_dir)
     return ReportContext(
         data_dir=data_dir,
         output_dir=output_dir,
@@ -177,6 +247,8 @@ def open_report(
         scope=scope,
         scope_value=scope_value,
         min_cell=min_cell,
-        survey=scope_survey(loaded.frame, scope, scope_value),
-        account=loaded.account,
+        survey=scope_survey(prepared.survey.frame, scope, scope_value),
+        account=prepared.survey.account,
+        turns=prepared.turns,
+        sources=prepared.sources,
     )

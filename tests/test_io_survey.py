@@ -118,3 +118,20 @@ def test_missing_and_unsupported_files_are_input_errors(tmp_path):
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(InputError, match="unsupported file type"):
         load_survey(tmp_path / "x.json")
+
+
+def test_header_only_file_is_refused(tmp_path, instrument):
+    path = tmp_path / "empty.csv"
+    path.write_text(",".join(instrument.names) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no respondents"):
+        load_survey(path)
+
+
+def test_windows_1252_is_read_with_a_warning_naming_the_encoding(tmp_path, instrument):
+    cells = make_survey_cells(instrument)
+    cells.loc[0, "comment_other"] = "Café culture – “quotes”"
+    path = tmp_path / "cp1252.csv"
+    cells.to_csv(path, index=False, encoding="cp1252")
+    loaded = load_survey(path)
+    assert loaded.frame.loc[0, "comment_other"] == "Café culture – “quotes”"
+    assert any("1252" in p.message for p in loaded.warnings)

@@ -373,6 +373,13 @@ def load_survey(
     path = Path(path)
     if path.is_dir():
         path = path / "survey.csv"
-    loaded = survey_from_cells(read_survey_table(path), str(path), instrument, on_error=on_error)
+    cells = read_survey_table(path)
+    read_problems = list(cells.attrs.get("problems", []))
+    if cells.empty:
+        raise InputError(read_problems + [
+            Problem(str(path), None, None, None, "the file has a header but no respondents")
+        ])  # fmt: skip
+    loaded = survey_from_cells(cells, str(path), instrument, on_error=on_error)
+    loaded.problems = read_problems + loaded.problems
     loaded.path = path
     return loaded

@@ -51,12 +51,12 @@ class ValidationReport:
 
 def _validate_focus_group(folder: Path, report: ValidationReport) -> None:
     """Parse every transcript and the participants list, collecting their problems."""
-    from evaluation.io.transcripts import read_participants, read_transcript
+    from evaluation.io.transcripts import load_participants, read_transcript
 
     participants = folder / "participants.csv"
     if participants.exists():
         try:
-            read_participants(participants)
+            load_participants(participants)
             report.checked.append(str(participants))
         except InputError as exc:
             report.problems += exc.problems

@@ -11,6 +11,7 @@
     pack_min_respondents: 30           # organisations/ICBs below this get no pack of their own
     margins: null                      # population margins for raking weights (optional)
     on_invalid_rows: exclude           # or "fail": stop at the first invalid row
+    redact_names: null                 # file of names to redact (one per line), besides patterns
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
 
@@ -29,7 +30,7 @@ from evaluation.paths import REPORTS, SURVEY_DATA
 
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
-    "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title",
+    "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
 }  # fmt: skip
 
 
@@ -49,6 +50,7 @@ class EvaluationConfig:
     margins: Path | None = None
     on_invalid_rows: str = "exclude"
     previous_wave: Path | None = None
+    redact_names: Path | None = None
     seed: int = 20250101
     title: str = "Evaluation of the NHS North West Anti-racist Framework"
 
@@ -130,6 +132,7 @@ def load_config(path: Path | str) -> EvaluationConfig:
         margins=resolve("margins"),
         on_invalid_rows=on_invalid,
         previous_wave=resolve("previous_wave"),
+        redact_names=resolve("redact_names"),
         seed=int(raw.get("seed", 20250101)),
         title=str(raw.get("title", EvaluationConfig.title)),
     )

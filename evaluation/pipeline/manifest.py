@@ -15,6 +15,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
+
 from evaluation.io.survey import LoadedSurvey
 from evaluation.paths import REPO_ROOT
 from evaluation.pipeline.config import EvaluationConfig
@@ -69,6 +71,19 @@ def git_commit() -> dict[str, object]:
     }
 
 
+def _redaction_counts(redactions: pd.DataFrame | None) -> dict[str, object]:
+    """Personal data removed before analysis: totals by kind and by source (never the values)."""
+    if redactions is None or redactions.empty:
+        return {"total": 0, "by_type": {}, "by_source": {}}
+    by_type = redactions.groupby("type")["count"].sum()
+    by_source = redactions.groupby("source")["count"].sum()
+    return {
+        "total": int(redactions["count"].sum()),
+        "by_type": {str(k): int(v) for k, v in by_type.items()},
+        "by_source": {str(k): int(v) for k, v in by_source.items()},
+    }
+
+
 def _read_index(folder: Path) -> dict:
     index = folder / "index.json"
     return json.loads(index.read_text()) if index.exists() else {}
@@ -80,7 +95,7 @@ def write_manifest(
     parameters: dict,
     loaded: LoadedSurvey,
     timings: dict[str, float],
-    extra: dict | None = None,
+    redactions: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``manifest.json`` into a finished report folder."""
     account = loaded.account
@@ -106,9 +121,10 @@ def write_manifest(
             },
             "problems": [str(p) for p in loaded.problems],
         },
+        "redactions": _redaction_counts(redactions),
         "tables": _read_index(report_dir / "tables"),
         "figures": _read_index(report_dir / "figures"),
-    } | (extra or {})
+    }
     path = report_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
     return path

@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from evaluation.io.survey import load_survey
 from evaluation.paths import NOTEBOOKS
 from evaluation.pipeline.config import EvaluationConfig
-from evaluation.report import WORK_DIR, cache_report_survey, scope_survey
+from evaluation.report import WORK_DIR, cache_inputs, prepare_inputs, read_names, scope_survey
 
 KERNEL_NAME = "arf-eval"
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
@@ -129,8 +129,9 @@ def run_report(
         loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
                              else "exclude")  # fmt: skip
         scope_survey(loaded.frame, scope, scope_value)  # fails early on an unknown scope value
-        cache_report_survey(loaded, tmp)
-        timings["load_and_validate"] = time.perf_counter() - start
+        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        cache_inputs(prepared, tmp)
+        timings["load_validate_redact"] = time.perf_counter() - start
         parameters = config.parameters(scope, scope_value) | {"output_dir": str(tmp)}
         parameters |= extra_parameters or {}
         executed = tmp / "notebooks"
@@ -148,7 +149,7 @@ def run_report(
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:20])
             raise PipelineError(f"the disclosure audit failed; nothing was published:\n{listed}")
-        write_manifest(tmp, config, parameters, loaded, timings)
+        write_manifest(tmp, config, parameters, loaded, timings, prepared.redactions)
     except BaseException:
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)  # never leave respondent-level data
         failed = final.with_name(final.name + ".failed")
