@@ -134,6 +134,11 @@ class ReportContext:
             _display(_markdown(f"*{caption}*"))
         plt.close(fig)
 
+    def findings(self, sentences: list[str], heading: str = "Key findings") -> None:
+        """Show computed findings as a bulleted list (each sentence built from a result)."""
+        bullets = "\n".join(f"- {sentence}" for sentence in sentences)
+        _display(_markdown(f"**{heading}**\n\n{bullets}"))
+
     def _register(self, kind: str, name: str, entry: dict) -> None:
         """Record a published table or figure in ``<kind>/index.json`` (for the manifest)."""
         folder = self.tables_dir if kind == "tables" else self.figures_dir
