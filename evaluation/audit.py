@@ -6,8 +6,10 @@ over from an older run is caught too. For every published table (``tables/*.csv`
 the folder, so a wave folder with its organisation packs is audited in one go) it checks:
 
 - small cells and recoverable suppressed cells, with
-  :func:`evaluation.disclosure.audit_table` (the table's structure inferred from its columns:
-  ``n``, ``n_*``/``count`` counts, ``pct*``/``ci_*`` dependents, marker ``[c]``);
+  :func:`evaluation.disclosure.audit_table`, using the structure that
+  :func:`~evaluation.disclosure.suppress` declared for the table (recorded by the report in
+  ``tables/index.json``), else one inferred from its columns (``n``, ``n_*``/``count`` counts,
+  ``pct*``/``ci_*`` dependents, marker ``[c]``);
 - cells that would run as a formula in Excel (text starting ``= + - @``, tab or CR that
   :func:`evaluation.safe_output.write_csv` would have neutralised);
 - personal data in text cells: e-mail addresses, phone numbers, NHS numbers, postcodes and staff
@@ -20,11 +22,12 @@ Rows in the problems are rows of the CSV as a spreadsheet shows them (the header
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
-from evaluation.disclosure import DEFAULT_MIN_CELL, audit_table
+from evaluation.disclosure import DEFAULT_MIN_CELL, TableSpec, audit_table
 from evaluation.errors import InputError, Problem
 from evaluation.redact import PLACEHOLDERS, redaction_spans
 from evaluation.safe_output import neutralise_cell
@@ -41,6 +44,16 @@ def published_tables(report_dir: Path | str) -> list[Path]:
 def _read_table(path: Path) -> pd.DataFrame:
     """A published table as written: blank cells missing, everything else as text."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+
+
+def _declared_spec(path: Path) -> TableSpec | None:
+    """The disclosure structure recorded for a table in its folder's ``index.json``, if any."""
+    index = path.parent / "index.json"
+    if not index.exists():
+        return None
+    entry = json.loads(index.read_text(encoding="utf-8")).get(path.stem, {})
+    declared = entry.get("disclosure")
+    return TableSpec.from_dict(declared) if declared else None
 
 
 def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
@@ -95,7 +108,7 @@ def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> li
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             problems.append(Problem(file, None, None, None, f"not a readable CSV table: {exc}"))
             continue
-        for p in audit_table(frame, min_cell=min_cell, name=file):
+        for p in audit_table(frame, _declared_spec(path), min_cell=min_cell, name=file):
             row = None if p.row is None else p.row + 1  # audit_table counts data rows from 1
             problems.append(Problem(file, row, p.column, p.value, p.message, p.severity))
         problems += _text_problems(frame, file)

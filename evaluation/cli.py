@@ -125,13 +125,11 @@ def audit(
     min_cell: Annotated[int, typer.Option(help="Minimum cell size.")] = 11,
 ) -> None:
     """Check every published table for small or recoverable cells; non-zero exit if any."""
-    from evaluation.audit import audit_report
+    from evaluation.audit import audit_exit_code
 
-    problems = audit_report(report_dir, min_cell=min_cell)
-    for problem in problems:
-        typer.echo(f"- {problem}")
-    typer.echo(f"{len(problems)} disclosure problem(s) in {report_dir}")
-    raise typer.Exit(1 if problems else 0)
+    code, text = audit_exit_code(report_dir, min_cell=min_cell)
+    typer.echo(text)
+    raise typer.Exit(code)
 
 
 @app.command("export-themes")

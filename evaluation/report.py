@@ -111,9 +111,15 @@ class ReportContext:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         path = safe_path(self.tables_dir, f"{name}.csv")
         write_csv(frame, path)
-        self._register("tables", name, {"number": number, "title": title, "note": note,
-                                        "columns": [str(c) for c in frame.columns],
-                                        "rows": len(frame)})  # fmt: skip
+        entry = {
+            "number": number,
+            "title": title,
+            "note": note,
+            "columns": [str(c) for c in frame.columns],
+            "rows": len(frame),
+            "disclosure": frame.attrs.get("disclosure"),
+        }
+        self._register("tables", name, entry)
         if show:
             _display(_markdown(f"**Table {number}.** {title}"), frame)
             if note:

@@ -318,7 +318,7 @@ def survey_from_cells(
     missing_labels = set(instrument.missing_labels)
     problems = list(file_problems)
     for v in instrument.variables:
-        column = cells[v.name].astype(str)
+        column = cells[v.name].fillna("").astype(str)
         if v.type == "categorical":
             column, changed = _canonical_labels(column, v)
             if changed:
@@ -376,9 +376,8 @@ def load_survey(
     cells = read_survey_table(path)
     read_problems = list(cells.attrs.get("problems", []))
     if cells.empty:
-        raise InputError(read_problems + [
-            Problem(str(path), None, None, None, "the file has a header but no respondents")
-        ])  # fmt: skip
+        empty = Problem(str(path), None, None, None, "the file has a header but no respondents")
+        raise InputError([*read_problems, empty])
     loaded = survey_from_cells(cells, str(path), instrument, on_error=on_error)
     loaded.problems = read_problems + loaded.problems
     loaded.path = path
