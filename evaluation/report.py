@@ -47,6 +47,14 @@ def _markdown(text: str) -> object:
     return Markdown(text)
 
 
+def _html_table(frame: pd.DataFrame) -> object:
+    """A table as the report shows it: no index column, no truncated text, blanks for missing."""
+    from IPython.display import HTML
+
+    with pd.option_context("display.max_colwidth", None):
+        return HTML(frame.to_html(index=False, na_rep="", border=0, classes="arf-table"))
+
+
 def scope_survey(frame: pd.DataFrame, scope: str, scope_value: str | None) -> pd.DataFrame:
     """Restrict a survey frame to a report's scope: the region, one ICB or one organisation."""
     if scope not in SCOPES:
@@ -95,10 +103,8 @@ class ReportContext:
     def scope_label(self) -> str:
         return "North West region" if self.scope == "region" else f"{self.scope_value}"
 
-    def table(
-        self, frame: pd.DataFrame, name: str, title: str, note: str = "", *, show: bool = True
-    ) -> pd.DataFrame:
-        """Audit, write and show a publishable table; returns the frame as written."""
+    def table(self, frame: pd.DataFrame, name: str, title: str, note: str = "") -> None:
+        """Audit, write and show a publishable table as "Table <section>.<k>"."""
         from evaluation.disclosure import audit_table
         from evaluation.safe_output import safe_path, write_csv
 
@@ -109,8 +115,7 @@ class ReportContext:
         self._tables += 1
         number = f"{self.section}.{self._tables}"
         self.tables_dir.mkdir(parents=True, exist_ok=True)
-        path = safe_path(self.tables_dir, f"{name}.csv")
-        write_csv(frame, path)
+        write_csv(frame, safe_path(self.tables_dir, f"{name}.csv"))
         entry = {
             "number": number,
             "title": title,
@@ -120,11 +125,9 @@ class ReportContext:
             "disclosure": frame.attrs.get("disclosure"),
         }
         self._register("tables", name, entry)
-        if show:
-            _display(_markdown(f"**Table {number}.** {title}"), frame)
-            if note:
-                _display(_markdown(f"*{note}*"))
-        return frame
+        _display(_markdown(f"**Table {number}.** {title}"), _html_table(frame))
+        if note:
+            _display(_markdown(f"*{note}*"))
 
     def figure(self, fig: plt.Figure, name: str, title: str, caption: str = "") -> None:
         """Save a figure as PNG and SVG (no timestamps) and show it with its number."""

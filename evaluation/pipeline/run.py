@@ -116,6 +116,7 @@ def run_report(
 ) -> RunResult:
     """Build one complete report (see the module docstring) and return where it is."""
     from evaluation.audit import audit_report
+    from evaluation.pipeline.dictionary import write_table_dictionary
     from evaluation.pipeline.html import build_html
     from evaluation.pipeline.manifest import write_manifest
 
@@ -145,6 +146,7 @@ def run_report(
         build_html(sorted(executed.glob("*.ipynb")), tmp / "report.html", config, parameters)
         timings["html_export"] = time.perf_counter() - start
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)
+        write_table_dictionary(tmp)
         problems = audit_report(tmp, min_cell=config.min_cell)
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:20])
