@@ -1,7 +1,8 @@
 """Combine a report's executed notebooks into one self-contained HTML page with no code.
 
-The page opens with the title, the parameters the report was run with and a contents list; each
-notebook becomes a numbered section. Code, prompts, stderr and the papermill parameter cells are
+The page opens with the title, a contents list and the parameters the report was run with; the
+executive summary comes first (it runs last, since it may draw on every section), then each
+notebook as a section in order. Code, prompts, stderr and the papermill parameter cells are
 left out (nbconvert ``exclude_input``); figures are already embedded as data URIs, so the page is a
 single file that can be emailed or archived.
 """
@@ -37,6 +38,7 @@ def _clean_outputs(cell: nbformat.NotebookNode) -> None:
 
 def combine_notebooks(paths: list[Path], title: str, parameters: dict) -> nbformat.NotebookNode:
     """One notebook holding every section, with a title, parameters and contents cells."""
+    paths = sorted(paths, key=lambda p: (not p.stem.endswith("_summary"), p.name))  # summary first
     books = [nbformat.read(str(p), as_version=4) for p in paths]
     titles = [_section_title(b, p.stem) for b, p in zip(books, paths, strict=True)]
     shown = {k: v for k, v in parameters.items() if k not in {"output_dir"}}

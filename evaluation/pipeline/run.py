@@ -59,6 +59,8 @@ def ensure_kernel(name: str = KERNEL_NAME) -> None:
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
     """Run one notebook with papermill; raise :class:`PipelineError` naming the failing cell."""
+    declared = pm.inspect_notebook(str(notebook))
+    parameters = {k: v for k, v in parameters.items() if k in declared}
     start = time.perf_counter()
     try:
         pm.execute_notebook(
