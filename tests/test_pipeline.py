@@ -114,7 +114,7 @@ def test_failing_cell_names_notebook_and_cell(first_run, small_wave, tmp_path):
     reports = first_run.output_dir.parents[1]
     before = (first_run.output_dir / "report.html").read_bytes()
     config = load_config(_config(tmp_path, small_wave, reports))
-    with pytest.raises(PipelineError, match=r"99_broken.ipynb failed at cell 1 .*planted failure"):
+    with pytest.raises(PipelineError, match=r"99_broken.ipynb failed at cell 2 .*planted failure"):
         run_report(config, notebooks=[notebook], progress=False)
     assert (first_run.output_dir / "report.html").read_bytes() == before
     assert (first_run.output_dir.with_name("region.failed") / "notebooks").exists()

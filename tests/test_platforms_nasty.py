@@ -37,9 +37,9 @@ def test_nasty_file_gives_a_useful_input_error(name, row, fragment):
     assert fragment in problem.message
 
 
-def test_header_only_file_is_a_valid_empty_survey():
-    loaded = load_survey(NASTY / "header_only.csv")
-    assert len(loaded.frame) == 0 and len(loaded.account) == 0
+def test_header_only_file_is_refused_with_a_clear_message():
+    with pytest.raises(InputError, match="header but no respondents"):
+        load_survey(NASTY / "header_only.csv")
 
 
 def test_semicolon_file_is_read_when_the_delimiter_is_detected():

@@ -76,10 +76,20 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
         raise PipelineError(
-            f"notebook {notebook.name} failed at cell {exc.cell_index} ({first!r}): "
-            f"{exc.ename}: {exc.evalue}. The executed notebook is {output}"
+            f"notebook {notebook.name} failed at cell {_source_cell_number(output, exc.cell_index)}"
+            f" ({first!r}): {exc.ename}: {exc.evalue}. The executed notebook is {output}"
         ) from exc
     return time.perf_counter() - start
+
+
+def _source_cell_number(executed: Path, index: int) -> int:
+    """The failing cell's number (from 1) in the notebook as written, without papermill's
+    injected parameters cell."""
+    import nbformat
+
+    cells = nbformat.read(str(executed), as_version=4).cells[:index]
+    injected = sum("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
+    return index - injected + 1
 
 
 def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
