@@ -75,21 +75,23 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
     except pm.PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
+        cell = _source_cell_number(notebook, exc.source or "")
         raise PipelineError(
-            f"notebook {notebook.name} failed at cell {_source_cell_number(output, exc.cell_index)}"
+            f"notebook {notebook.name} failed at cell {cell}"
             f" ({first!r}): {exc.ename}: {exc.evalue}. The executed notebook is {output}"
         ) from exc
     return time.perf_counter() - start
 
 
-def _source_cell_number(executed: Path, index: int) -> int:
-    """The failing cell's number (from 1) in the notebook as written, without papermill's
-    injected parameters cell."""
+def _source_cell_number(notebook: Path, source: str) -> int | str:
+    """The failing cell's number (from 1) in the notebook as written: papermill's index counts
+    the cells it inserts (parameters, error banner), so the cell is found by its source."""
     import nbformat
 
-    cells = nbformat.read(str(executed), as_version=4).cells[:index]
-    injected = sum("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
-    return index - injected + 1
+    for number, cell in enumerate(nbformat.read(str(notebook), as_version=4).cells, start=1):
+        if cell.cell_type == "code" and cell.source.strip() == source.strip():
+            return number
+    return "?"
 
 
 def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
