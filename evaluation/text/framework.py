@@ -1,0 +1,254 @@
+"""Framework analysis: who said what, which themes travel together, themes by group.
+
+- :func:`framework_matrix`: participants (rows) by themes (columns), each cell a short summary (the
+  number of passages and a reference to an illustrative one): the working matrix of the framework
+  method (Ritchie and Spencer), for the analysts, not for publication (cells are individuals).
+- :func:`cooccurrence`: how many units carry both of two themes.
+- :func:`themes_by_attribute`: the share of people in each group (role level, ethnicity group,
+  organisation type; or survey respondents by any survey variable) who raised each theme, with
+  Wilson intervals; passed through :func:`evaluation.disclosure.suppress` because it counts people.
+- :func:`joint_display`: a mixed-methods joint display, one row per group: the share of
+  respondents raising each theme in free text beside a survey measure for the same group.
+
+Column names arrive as arguments: nothing here knows the ARF survey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.disclosure import DEFAULT_MIN_CELL, suppress
+from evaluation.stats.proportions import wilson_interval
+
+QUOTE_CHARS = 70
+
+
+def presence(coded: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Units x codes of 0/1 (one row per row of ``units``) from ``source_id, unit, code_id``."""
+    key = coded["source_id"].astype(str) + "\x1f" + coded["unit"].astype(str)
+    hits = pd.crosstab(key, coded["code_id"]).clip(upper=1)
+    unit_key = units["source_id"].astype(str) + "\x1f" + units["unit"].astype(str)
+    out = hits.reindex(index=unit_key, columns=list(codes), fill_value=0).fillna(0).astype(int)
+    out.index = units.index
+    return out
+
+
+def _reference(unit: pd.Series) -> str:
+    """A short pointer to a passage: ``source t<turn>`` for turns, the source id for answers."""
+    text = " ".join(str(unit["text"]).split())
+    quote = text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+    where = (
+        unit["source_id"] if unit["unit"] == "answer" else f"{unit['source_id']} t{unit['unit']}"
+    )
+    return f'{where}: "{quote}"'
+
+
+def framework_matrix(
+    coded: pd.DataFrame,
+    units: pd.DataFrame,
+    codes: Sequence[str],
+    exclude: Sequence[str] = ("F",),
+) -> pd.DataFrame:
+    """Participants x themes; each cell ``"<n passages> | <source t<turn>>: "<quote>"``.
+
+    ``coded`` holds ``source_id, unit, code_id`` (one coder's or a consensus coding); ``units``
+    the units with ``speaker_or_respondent`` and ``text``. The illustrative passage is the
+    participant's longest coded unit for the theme (long passages usually carry the reasoning,
+    not just the keyword). Empty cells are empty strings; speakers in ``exclude`` (the
+    facilitator) are left out.
+    """
+    units = units.reset_index(drop=True)
+    present = presence(coded, units, codes)
+    people = units["speaker_or_respondent"].astype(str)
+    keep = ~people.isin(exclude)
+    rows = {}
+    for person in sorted(people[keep].unique()):
+        mine = units.index[people == person]
+        cells = {}
+        for code in codes:
+            hit = mine[present.loc[mine, code].to_numpy() == 1]
+            if len(hit) == 0:
+                cells[code] = ""
+                continue
+            longest = units.loc[hit, "text"].astype(str).str.len().idxmax()
+            cells[code] = f"{len(hit)} | {_reference(units.loc[longest])}"
+        rows[person] = cells
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(codes))
+    frame.index.name = "participant"
+    return frame
+
+
+def cooccurrence(coded: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Codes x codes: the number of units carrying both (diagonal: units carrying the code)."""
+    x = presence(coded, units, codes).to_numpy()
+    return pd.DataFrame(x.T @ x, index=list(codes), columns=list(codes))
+
+
+def themes_by_attribute(
+    coded: pd.DataFrame,
+    units: pd.DataFrame,
+    people: pd.DataFrame,
+    by: str,
+    codes: Sequence[str],
+    person: str = "speaker_or_respondent",
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Share of people in each ``by`` group who raised each theme at least once; suppressed.
+
+    ``people`` has one row per person (``person`` column and ``by``); the denominator ``n`` is
+    every person of the group in ``people``, whether or not they spoke to any theme (everyone in
+    a focus group, or everyone who answered the free-text question, had the chance to). Returns
+    ``by, code_id, n, count, pct, ci_lo, ci_hi`` (percent 0-100, Wilson 95% interval), with
+    cells resting on fewer than ``min_cell`` people shown as ``[c]``. Describes only the people
+    in ``people``; a focus group is a purposive sample, so percentages describe it, not staff.
+    """
+    units = units.reset_index(drop=True)
+    present = presence(coded, units, codes)
+    present[person] = units["speaker_or_respondent"].astype(str).to_numpy()
+    raised = present.groupby(person)[list(codes)].max()
+    roster = people[[person, by]].drop_duplicates(person).copy()
+    roster[person] = roster[person].astype(str)
+    roster = roster.join(raised, on=person).fillna(dict.fromkeys(codes, 0))
+    rows = []
+    groups = roster.groupby(by, observed=True, sort=True, dropna=False)
+    for group, members in groups:
+        n = len(members)
+        for code in codes:
+            count = int(members[code].sum())
+            lo, hi = (float(v) for v in wilson_interval(count, n))
+            rows.append(
+                {
+                    by: group,
+                    "code_id": code,
+                    "n": n,
+                    "count": count,
+                    "pct": 100 * count / n,
+                    "ci_lo": 100 * lo,
+                    "ci_hi": 100 * hi,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    return suppress(
+        frame,
+        n_col="n",
+        count_cols=["count"],
+        dependent_cols=["pct", "ci_lo", "ci_hi"],
+        group_cols=[by],
+        label_cols=["code_id"],
+        min_cell=min_cell,
+    )
+
+
+def joint_display(
+    survey: pd.DataFrame,
+    coded: pd.DataFrame,
+    by: str,
+    codes: Sequence[str],
+    measure: str,
+    positive: Sequence[str],
+    text_fields: Sequence[str] = ("comment_change", "comment_other"),
+    id_column: str = "respondent_id",
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Joint display: per ``by`` group, % raising each theme in free text beside a survey measure.
+
+    Quantitative strand: ``measure_n`` respondents of the group who answered ``measure``,
+    ``measure_count`` of them choosing one of ``positive`` and ``measure_pct``. Qualitative
+    strand: ``text_n`` respondents of the group who wrote anything in ``text_fields``, and per
+    theme ``n_<code>`` / ``pct_<code>``: how many of them raised it (``coded`` is a coded-segments
+    frame of the answers, ``speaker_or_respondent`` = respondent id). Each strand is suppressed
+    on its own denominator; cells resting on fewer than ``min_cell`` respondents show ``[c]``.
+    Describes respondents, unweighted; writing free text is itself selective, so the theme
+    shares describe those who wrote.
+    """
+    ids = survey[id_column].astype(str)
+    wrote = np.zeros(len(survey), dtype=bool)
+    for field in text_fields:
+        text = survey[field].astype("string")
+        wrote |= (text.notna() & (text.str.strip() != "")).to_numpy(dtype=bool)
+    raised = coded.groupby(coded["speaker_or_respondent"].astype(str))["code_id"].agg(set)
+    rows = []
+    for group, members in survey.assign(_id=ids, _wrote=wrote).groupby(
+        by, observed=True, sort=True
+    ):
+        answered = members[measure].notna()
+        writers = members.loc[members["_wrote"], "_id"]
+        row = {
+            by: group,
+            "measure_n": int(answered.sum()),
+            "measure_count": int(members.loc[answered, measure].isin(positive).sum()),
+            "text_n": len(writers),
+        }
+        for code in codes:
+            row[f"n_{code}"] = int(sum(code in raised.get(i, set()) for i in writers))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["measure_pct"] = 100 * frame["measure_count"] / frame["measure_n"].replace(0, np.nan)
+    for code in codes:
+        frame[f"pct_{code}"] = 100 * frame[f"n_{code}"] / frame["text_n"].replace(0, np.nan)
+    measure_part = suppress(
+        frame[[by, "measure_n", "measure_count", "measure_pct"]],
+        n_col="measure_n",
+        count_cols=["measure_count"],
+        dependent_cols=["measure_pct"],
+        group_cols=[by],
+        min_cell=min_cell,
+    )
+    text_part = suppress(
+        frame[[by, "text_n", *[f"n_{c}" for c in codes], *[f"pct_{c}" for c in codes]]],
+        n_col="text_n",
+        count_cols=[f"n_{c}" for c in codes],
+        dependent_cols={f"n_{c}": [f"pct_{c}"] for c in codes},
+        group_cols=[by],
+        min_cell=min_cell,
+    )
+    return measure_part.merge(text_part, on=by)
+
+
+def theme_prevalence(
+    coded: pd.DataFrame,
+    units: pd.DataFrame,
+    codes: Sequence[str],
+    per: str = "person",
+    exclude: Sequence[str] = ("F",),
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """How common each theme is, with Wilson 95% intervals; suppressed.
+
+    ``per="person"``: share of people (``speaker_or_respondent`` of ``units``, less ``exclude``)
+    who raised the theme at least once; ``per="unit"``: share of units (turns, answers) that
+    carry it. Returns ``code_id, n, count, pct, ci_lo, ci_hi`` (percent 0-100), in ``codes``
+    order, with cells resting on fewer than ``min_cell`` shown as ``[c]``.
+    """
+    if per not in ("person", "unit"):
+        raise ValueError("per must be 'person' or 'unit'")
+    units = units.reset_index(drop=True)
+    speakers = units["speaker_or_respondent"].astype(str)
+    keep = ~speakers.isin(exclude).to_numpy()
+    present = presence(coded, units, codes)[keep]
+    if per == "person":
+        present = present.groupby(speakers[keep].to_numpy()).max()
+    n = len(present)
+    count = present.sum().to_numpy()
+    lo, hi = wilson_interval(count, n)
+    frame = pd.DataFrame(
+        {
+            "code_id": list(codes),
+            "n": n,
+            "count": count,
+            "pct": 100 * count / n if n else np.nan,
+            "ci_lo": 100 * lo,
+            "ci_hi": 100 * hi,
+        }
+    )
+    return suppress(
+        frame,
+        n_col="n",
+        count_cols=["count"],
+        dependent_cols=["pct", "ci_lo", "ci_hi"],
+        label_cols=["code_id"],
+        min_cell=min_cell,
+    )
