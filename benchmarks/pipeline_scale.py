@@ -1,0 +1,284 @@
+"""The pipeline: ``run_report`` on the default wave against its floor, and packs across cores.
+
+- ``run_report`` (papermill, one kernel per notebook, then nbconvert HTML) on the bundled synthetic
+  2025 wave, into a temporary folder, split into kernel start-up (papermill running an empty
+  notebook on the same kernel, times the notebooks), computation (the notebooks' time less their
+  start-up, plus load/validate/redact) and HTML export (the pipeline's own timings).
+- The floor for the same work: one plain Python process (:func:`floor`) that prepares the inputs as
+  the pipeline does and executes every report notebook's code cells in turn, with the same
+  parameters injected after the parameters cell, a non-interactive matplotlib backend and output
+  to a temporary folder. Target: ``run_report`` within 2x the floor.
+- Loading once: the floor counts calls of ``load_survey`` (validation of the whole file),
+  ``load_inputs`` (a notebook reading the prepared survey cached by the run) and loads of a text
+  model (codebook, suggester training),
+  by wrapping those functions in the process; ``run_report``'s own process is counted the same way.
+- Packs: :func:`evaluation.pipeline.packs.run_packs` per ICB with one worker, then with every core,
+  on a temporary config whose ``pack_min_respondents`` gives as many packs as there are cores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import nbformat
+import yaml
+
+from benchmarks.harness import Figure, clock, run_isolated
+from evaluation.paths import SURVEY_DATA
+from evaluation.pipeline.config import EvaluationConfig, load_config
+from evaluation.pipeline.packs import pack_units
+from evaluation.pipeline.run import KERNEL_NAME, execute_notebook, report_notebooks
+
+DEFAULT_CONFIG = SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml"
+MAX_RATIO = 2.0
+
+
+def notebook_code(path: Path, parameters: dict) -> list[str]:
+    """A notebook's code cells, with the parameters injected after its ``parameters`` cell."""
+    cells = [c for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
+    injected = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    out = []
+    for cell in cells:
+        out.append(cell.source)
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            out.append(injected)
+    return out
+
+
+@contextlib.contextmanager
+def counting(targets: dict[str, tuple[object, str]]) -> Iterator[Counter]:
+    """Count calls of each ``(owner, attribute)`` function while the context is open."""
+    calls: Counter = Counter()
+    with contextlib.ExitStack() as stack:
+        for label, (owner, name) in targets.items():
+            original = getattr(owner, name)
+
+            def wrapper(*args, _label=label, _original=original, **kwargs):
+                calls[_label] += 1
+                return _original(*args, **kwargs)
+
+            stack.enter_context(mock.patch.object(owner, name, wrapper))
+        yield calls
+
+
+def _load_targets() -> dict[str, tuple[object, str]]:
+    """The functions whose calls show a whole survey or text model being loaded."""
+    import evaluation.io.survey
+    import evaluation.pipeline.run
+    import evaluation.report
+    import evaluation.text.codebook
+    from evaluation.text.suggester import CodeSuggester
+
+    return {
+        "load_survey": (evaluation.io.survey, "load_survey"),
+        "load_survey (report)": (evaluation.report, "load_survey"),
+        "load_survey (pipeline)": (evaluation.pipeline.run, "load_survey"),
+        "load_inputs": (evaluation.report, "load_inputs"),
+        "load_codebook": (evaluation.text.codebook, "load_codebook"),
+        "CodeSuggester.fit": (CodeSuggester, "fit"),
+    }
+
+
+def floor(config_path: str, notebooks: list[str]) -> dict:
+    """Prepare the inputs and run the notebooks' code in this process; returns times and counts."""
+    os.environ["MPLBACKEND"] = "Agg"
+    import evaluation.io.survey as survey_io
+    from evaluation.report import cache_inputs, prepare_inputs, read_names
+
+    config = load_config(config_path)
+    times: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="arf-floor-") as tmp, counting(_load_targets()) as n:
+        start = time.perf_counter()
+        loaded = survey_io.load_survey(config.survey, on_error="exclude")  # counted
+        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        cache_inputs(prepared, Path(tmp))
+        times["load_validate_redact"] = time.perf_counter() - start
+        parameters = config.parameters("region") | {"output_dir": tmp}
+        for name in notebooks:
+            path = Path(name)
+            namespace: dict = {"__name__": "__main__"}
+            cwd = Path.cwd()
+            os.chdir(path.parent)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    times[path.stem] = clock(
+                        lambda p=path, ns=namespace: [
+                            exec(compile(code, str(p), "exec"), ns)
+                            for code in notebook_code(p, parameters)
+                        ]
+                    )[0]
+            finally:
+                os.chdir(cwd)
+    return {"times": times, "calls": dict(n)}
+
+
+def _empty_notebook(folder: Path) -> Path:
+    """A notebook with a parameters cell and nothing else: what papermill costs per notebook."""
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": KERNEL_NAME,
+        "language": "python",
+    }
+    cell = nbformat.v4.new_code_cell("output_dir = ''")
+    cell.metadata["tags"] = ["parameters"]
+    book.cells = [cell, nbformat.v4.new_code_cell("pass")]
+    path = folder / "empty.ipynb"
+    nbformat.write(book, str(path))
+    return path
+
+
+def kernel_startup(repeats: int) -> float:
+    """Median seconds papermill takes to run an empty notebook on the workbench kernel."""
+    with tempfile.TemporaryDirectory(prefix="arf-empty-") as tmp:
+        path = _empty_notebook(Path(tmp))
+        out = Path(tmp) / "out.ipynb"
+        times = [execute_notebook(path, out, {"output_dir": tmp}) for _ in range(repeats)]
+    return statistics.median(times)
+
+
+def report_run(config: EvaluationConfig, notebooks: list[Path]) -> tuple[float, dict, dict]:
+    """``run_report`` into a temporary folder: wall seconds, its timings, load counts."""
+    from evaluation.pipeline.run import run_report
+
+    with tempfile.TemporaryDirectory(prefix="arf-report-") as tmp, counting(_load_targets()) as n:
+        out = Path(tmp) / "region"
+        seconds, result = clock(
+            lambda: run_report(config, notebooks=notebooks, progress=False, output_dir=out)
+        )
+    return seconds, result.timings, dict(n)
+
+
+def pipeline_figures(notebooks: list[Path], startup_repeats: int) -> list[Figure]:
+    """run_report split into start-up, computation and HTML export, against the floor."""
+    config = load_config(DEFAULT_CONFIG)
+    size = f"default wave ({len(notebooks)} notebooks)"
+    startup = kernel_startup(startup_repeats)
+    total, timings, report_calls = report_run(config, notebooks)
+    floor_total, floor_result = clock(
+        lambda: run_isolated(
+            "benchmarks.pipeline_scale",
+            "floor",
+            config_path=str(config.path),
+            notebooks=[str(p) for p in notebooks],
+        )
+    )
+    floor_times, floor_calls = floor_result["times"], floor_result["calls"]
+    notebook_total = sum(timings[p.stem] for p in notebooks)
+    startup_total = startup * len(notebooks)
+    computation = notebook_total - startup_total + timings["load_validate_redact"]
+    floor_work = sum(floor_times.values())
+    split = (
+        f"kernel start-up {startup_total:.1f}s ({startup:.1f}s x {len(notebooks)}), computation "
+        f"{computation:.1f}s, HTML export {timings['html_export']:.1f}s, audit and manifest "
+        f"{total - notebook_total - timings['load_validate_redact'] - timings['html_export']:.1f}s"
+    )
+    loads = report_calls.get("load_survey (pipeline)", 0)
+    floor_loads = sum(v for k, v in floor_calls.items() if k.startswith("load_survey"))
+    text_loads = floor_calls.get("load_codebook", 0) + floor_calls.get("CodeSuggester.fit", 0)
+    cache_reads = floor_calls.get("load_inputs", 0)
+    return [
+        Figure(
+            "pipeline/run_report",
+            size,
+            total,
+            "floor: same code, one process",
+            floor_total,
+            f"<= {MAX_RATIO:g}x floor",
+            total <= MAX_RATIO * floor_total,
+            note=split,
+        ),
+        Figure(
+            "pipeline/kernel_startup",
+            size,
+            startup_total,
+            note=f"{startup:.2f}s per notebook "
+            "(papermill, empty notebook on the arf-eval kernel; median)",
+        ),
+        Figure(
+            "pipeline/computation",
+            size,
+            computation,
+            "floor: load + notebooks' code",
+            floor_work,
+            note="notebooks less their start-up (each kernel imports the package "
+            "again) plus load/validate/redact; floor excludes interpreter start-up",
+        ),
+        Figure(
+            "pipeline/html_export",
+            size,
+            timings["html_export"],
+            note="nbconvert HTML of the executed notebooks, no code",
+        ),
+        Figure(
+            "pipeline/loads_per_run",
+            size,
+            None,
+            target="whole survey validated once; no text model loaded twice",
+            met=loads <= 1 and floor_loads <= 1 and text_loads <= 1,
+            note=f"load_survey: run_report process {loads}, floor run {floor_loads} (patched "
+            f"in-process); survey cache reads in the floor {cache_reads} (one per notebook); "
+            f"text model loads {text_loads}",
+        ),
+    ]
+
+
+def packs_config(work: Path, workers: int) -> Path:
+    """A copy of the default config writing to ``work``, giving one ICB pack per worker."""
+    from evaluation.io.survey import load_survey
+
+    config = load_config(DEFAULT_CONFIG)
+    frame = load_survey(config.survey, on_error="exclude").frame
+    counts = pack_units(frame, "icb", 0)["respondents"].sort_values(ascending=False)
+    raw = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    for key in ("survey", "focus_group", "codebook"):
+        raw[key] = str(getattr(config, key))
+    raw["output"] = str(work / "reports")
+    raw["pack_min_respondents"] = int(counts.iloc[min(workers, len(counts)) - 1])
+    path = work / "evaluation.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def packs_figure(work: Path) -> Figure:
+    """ICB packs with one worker against all cores (the same packs, built twice)."""
+    from evaluation.pipeline.packs import run_packs
+
+    cores = os.cpu_count() or 1
+    config = load_config(packs_config(work, cores))
+    timed: dict[int, float] = {}
+    built = 0
+    for workers in (1, cores):
+        timed[workers], summary = clock(
+            lambda w=workers: run_packs(config, "icb", workers=w, progress=False)
+        )
+        built = len(summary.built)
+        if summary.failed:
+            raise RuntimeError(f"packs failed: {summary.failed}")
+    return Figure(
+        "pipeline/packs",
+        f"{built} ICB packs",
+        timed[cores],
+        "one worker",
+        timed[1],
+        note=f"{cores} workers (all cores) vs 1; pack_min_respondents "
+        f"{config.pack_min_respondents}; ideal ratio {1 / min(cores, built):.2f}",
+    )
+
+
+def run(work: Path, quick: bool = False) -> list[Figure]:
+    """Pipeline figures; ``quick`` runs one notebook and skips the packs."""
+    notebooks = report_notebooks()[:1] if quick else report_notebooks()
+    figures = pipeline_figures(notebooks, 1 if quick else 3)
+    if not quick:
+        figures.append(packs_figure(work))
+    return figures
