@@ -153,3 +153,31 @@ def score_against_truth(
         ]
     )
     return pd.concat([per_code, extra], ignore_index=True)
+
+
+def out_of_fold_coding(
+    coder: object | Callable[[], object],
+    units: pd.DataFrame,
+    coded: pd.DataFrame,
+    codes: Sequence[str],
+    n_splits: int = 5,
+    seed: int = 0,
+    name: str = "suggester",
+) -> pd.DataFrame:
+    """Out-of-fold codes for ``units``, learned from ``coded`` (``source_id, unit, code_id``).
+
+    Each unit is coded by a model trained on the other folds' units and their codes in ``coded``
+    (a human coder's work): what the suggester would have proposed for passages it never saw.
+    Returns ``source_id, unit, code_id, coder``, ready for :func:`score_against_truth`.
+    """
+    units = units.reset_index(drop=True)
+    result = cross_validate_coder(
+        coder, units["text"].astype(str).tolist(), units_code_sets(units, coded), codes,
+        n_splits, seed,
+    )  # fmt: skip
+    rows = [
+        (units.loc[i, "source_id"], units.loc[i, "unit"], code, name)
+        for i, predicted in enumerate(result.predictions)
+        for code in sorted(predicted)
+    ]
+    return pd.DataFrame(rows, columns=["source_id", "unit", "code_id", "coder"]).astype("string")

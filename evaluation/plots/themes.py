@@ -1,0 +1,130 @@
+"""Figures for thematic coding: prevalence with intervals, co-occurrence, themes by seniority.
+
+Each function takes a result frame from :mod:`evaluation.text.framework` (already suppressed:
+``[c]`` cells are drawn as "suppressed", never as zero) and returns a matplotlib figure; saving
+and numbering is the report's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from evaluation.plots.style import OKABE_ITO, SUPPRESSED_COLOUR, add_caption, use_style
+
+
+def _numeric(values: pd.Series) -> pd.Series:
+    """Numbers from a suppressed column (``[c]`` becomes NaN)."""
+    return pd.to_numeric(values.astype("string").replace("[c]", pd.NA), errors="coerce")
+
+
+def _labels(codes: Sequence[str], names: Mapping[str, str] | None) -> list[str]:
+    return [names.get(c, c) if names else c for c in codes]
+
+
+def plot_theme_prevalence(
+    prevalence: pd.DataFrame,
+    names: Mapping[str, str] | None = None,
+    title: str = "Which themes did people raise?",
+    caption: str = "",
+) -> plt.Figure:
+    """Horizontal bars of ``pct`` per theme with Wilson 95% intervals (``ci_lo``, ``ci_hi``)."""
+    use_style()
+    pct = _numeric(prevalence["pct"])
+    lo, hi = _numeric(prevalence["ci_lo"]), _numeric(prevalence["ci_hi"])
+    labels = _labels(prevalence["code_id"].tolist(), names)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.5))
+    y = np.arange(len(labels))
+    shown = pct.notna().to_numpy()
+    ax.barh(y[shown], pct[shown], color=OKABE_ITO[0])
+    ax.errorbar(
+        pct[shown],
+        y[shown],
+        xerr=[pct[shown] - lo[shown], hi[shown] - pct[shown]],
+        fmt="none",
+        ecolor="#333333",
+        capsize=3,
+    )
+    for i in y[~shown]:
+        ax.text(1, i, "suppressed (fewer than the minimum cell)", va="center",
+                color=SUPPRESSED_COLOUR)  # fmt: skip
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% (95% Wilson interval)")
+    ax.set_title(title)
+    if caption:
+        add_caption(fig, caption)
+    return fig
+
+
+def plot_cooccurrence(
+    matrix: pd.DataFrame,
+    names: Mapping[str, str] | None = None,
+    title: str = "Which themes are raised together?",
+    caption: str = "",
+) -> plt.Figure:
+    """Heatmap of a code x code co-occurrence count matrix (lower triangle and diagonal)."""
+    use_style()
+    labels = _labels(list(matrix.index), names)
+    values = matrix.to_numpy(dtype=float)
+    mask = np.triu(np.ones_like(values, dtype=bool), k=1)
+    fig, ax = plt.subplots(figsize=(0.6 * len(labels) + 4, 0.5 * len(labels) + 3))
+    sns.heatmap(
+        pd.DataFrame(values, index=labels, columns=labels),
+        mask=mask,
+        annot=True,
+        fmt=".0f",
+        cmap="Blues",
+        cbar_kws={"label": "passages carrying both"},
+        ax=ax,
+    )
+    ax.set_title(title)
+    if caption:
+        add_caption(fig, caption)
+    return fig
+
+
+def plot_themes_by_group(
+    by_group: pd.DataFrame,
+    by: str,
+    names: Mapping[str, str] | None = None,
+    order: Sequence[str] | None = None,
+    title: str = "Which themes did each group raise?",
+    caption: str = "",
+) -> plt.Figure:
+    """Dot plot of ``pct`` per theme (rows) and group (colours), from ``themes_by_attribute``.
+
+    Suppressed cells are left out and listed in the legend title, so a missing dot is explained.
+    """
+    use_style()
+    frame = by_group.assign(pct=_numeric(by_group["pct"]))
+    groups = list(order) if order is not None else list(pd.unique(frame[by]))
+    codes = list(pd.unique(frame["code_id"]))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(codes) + 1.8))
+    offsets = np.linspace(-0.25, 0.25, max(len(groups), 1))
+    hidden = []
+    for colour, offset, group in zip(OKABE_ITO, offsets, groups, strict=False):
+        rows = frame[frame[by].astype(str) == str(group)].set_index("code_id").reindex(codes)
+        shown = rows["pct"].notna().to_numpy()
+        if not shown.any():
+            hidden.append(str(group))
+            continue
+        y = np.arange(len(codes))[shown] + offset
+        ax.scatter(rows["pct"][shown], y, color=colour, label=str(group), zorder=3)
+    ax.set_yticks(np.arange(len(codes)), _labels(codes, names))
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% raising the theme")
+    legend_title = by.replace("_", " ")
+    if hidden:
+        legend_title += f"\n(suppressed: {', '.join(hidden)})"
+    ax.legend(title=legend_title, loc="lower right", fontsize=8)
+    ax.set_title(title)
+    if caption:
+        add_caption(fig, caption)
+    return fig
