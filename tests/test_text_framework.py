@@ -108,16 +108,18 @@ def test_joint_display_two_strands() -> None:
         }
     )
     coded = pd.DataFrame({"speaker_or_respondent": [f"R{i}" for i in range(12)], "code_id": "x"})
-    table = joint_display(
-        survey, coded, "role_level", CODES, "confident", ["Agree"], min_cell=11
-    ).set_index("role_level")
-    front = table.loc["Frontline"]
-    assert (front["measure_n"], front["measure_count"]) == (30, 15)
-    assert (front["text_n"], front["n_x"]) == (25, 12)
-    assert float(front["pct_x"]) == pytest.approx(48.0)
-    assert table.loc["Senior", "measure_n"] == 12
-    assert table.loc["Senior", "measure_count"] == 12  # 12 of 12: a zero complement is not small
-    assert table.loc["Senior", "n_x"] == 0  # zero is not small
+    table = joint_display(survey, coded, "role_level", CODES, "confident", ["Agree"])
+    table = table.set_index(["role_level", "indicator"])
+    assert table.loc[("Frontline", "confident"), ["strand", "n", "count"]].tolist() == [
+        "survey",
+        30,
+        15,
+    ]
+    front_x = table.loc[("Frontline", "x")]
+    assert (front_x["strand"], front_x["n"], front_x["count"]) == ("free text", 25, 12)
+    assert float(front_x["pct"]) == pytest.approx(48.0)
+    assert table.loc[("Senior", "confident"), "count"] == 12  # 12 of 12: a zero complement is fine
+    assert table.loc[("Senior", "x"), "count"] == 0  # zero is not small
 
 
 def test_figures_draw_and_mark_suppressed(transcript) -> None:

@@ -67,12 +67,18 @@ def plot_cooccurrence(
     names: Mapping[str, str] | None = None,
     title: str = "Which themes are raised together?",
     caption: str = "",
+    min_cell: int = 0,
 ) -> plt.Figure:
-    """Heatmap of a code x code co-occurrence count matrix (lower triangle and diagonal)."""
+    """Heatmap of a code x code co-occurrence count matrix (lower triangle and diagonal).
+
+    Counts from 1 to ``min_cell - 1`` are left blank (suppressed), as in every published table;
+    the caption should say so.
+    """
     use_style()
     labels = _labels(list(matrix.index), names)
     values = matrix.to_numpy(dtype=float)
-    mask = np.triu(np.ones_like(values, dtype=bool), k=1)
+    small = (values > 0) & (values < min_cell)
+    mask = np.triu(np.ones_like(values, dtype=bool), k=1) | small
     fig, ax = plt.subplots(figsize=(0.6 * len(labels) + 4, 0.5 * len(labels) + 3))
     sns.heatmap(
         pd.DataFrame(values, index=labels, columns=labels),

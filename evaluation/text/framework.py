@@ -153,16 +153,16 @@ def joint_display(
     id_column: str = "respondent_id",
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
-    """Joint display: per ``by`` group, % raising each theme in free text beside a survey measure.
+    """Joint display: per ``by`` group, a survey measure beside the themes raised in free text.
 
-    Quantitative strand: ``measure_n`` respondents of the group who answered ``measure``,
-    ``measure_count`` of them choosing one of ``positive`` and ``measure_pct``. Qualitative
-    strand: ``text_n`` respondents of the group who wrote anything in ``text_fields``, and per
-    theme ``n_<code>`` / ``pct_<code>``: how many of them raised it (``coded`` is a coded-segments
-    frame of the answers, ``speaker_or_respondent`` = respondent id). Each strand is suppressed
-    on its own denominator; cells resting on fewer than ``min_cell`` respondents show ``[c]``.
-    Describes respondents, unweighted; writing free text is itself selective, so the theme
-    shares describe those who wrote.
+    One row per group and indicator (tidy, so one suppression pass covers it): the ``survey``
+    strand's indicator is ``measure`` (``n`` respondents of the group who answered it, ``count``
+    choosing one of ``positive``); the ``free text`` strand has one indicator per theme (``n``
+    respondents of the group who wrote anything in ``text_fields``, ``count`` of them raising the
+    theme; ``coded`` is a coded-segments frame of the answers, ``speaker_or_respondent`` =
+    respondent id). Columns ``by, strand, indicator, n, count, pct, ci_lo, ci_hi`` (percent
+    0-100, Wilson 95%); cells resting on fewer than ``min_cell`` respondents show ``[c]``.
+    Unweighted; writing free text is itself selective, so theme shares describe those who wrote.
     """
     ids = survey[id_column].astype(str)
     wrote = np.zeros(len(survey), dtype=bool)
@@ -171,41 +171,40 @@ def joint_display(
         wrote |= (text.notna() & (text.str.strip() != "")).to_numpy(dtype=bool)
     raised = coded.groupby(coded["speaker_or_respondent"].astype(str))["code_id"].agg(set)
     rows = []
-    for group, members in survey.assign(_id=ids, _wrote=wrote).groupby(
-        by, observed=True, sort=True
-    ):
+    frame = survey.assign(_id=ids, _wrote=wrote)
+    for group, members in frame.groupby(by, observed=True, sort=True):
         answered = members[measure].notna()
+        indicators = [
+            ("survey", measure, int(answered.sum()),
+             int(members.loc[answered, measure].isin(positive).sum())),
+        ]  # fmt: skip
         writers = members.loc[members["_wrote"], "_id"]
-        row = {
-            by: group,
-            "measure_n": int(answered.sum()),
-            "measure_count": int(members.loc[answered, measure].isin(positive).sum()),
-            "text_n": len(writers),
-        }
         for code in codes:
-            row[f"n_{code}"] = int(sum(code in raised.get(i, set()) for i in writers))
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    frame["measure_pct"] = 100 * frame["measure_count"] / frame["measure_n"].replace(0, np.nan)
-    for code in codes:
-        frame[f"pct_{code}"] = 100 * frame[f"n_{code}"] / frame["text_n"].replace(0, np.nan)
-    measure_part = suppress(
-        frame[[by, "measure_n", "measure_count", "measure_pct"]],
-        n_col="measure_n",
-        count_cols=["measure_count"],
-        dependent_cols=["measure_pct"],
+            count = int(sum(code in raised.get(i, set()) for i in writers))
+            indicators.append(("free text", code, len(writers), count))
+        for strand, indicator, n, count in indicators:
+            lo, hi = (float(v) for v in wilson_interval(count, n))
+            rows.append(
+                {
+                    by: group,
+                    "strand": strand,
+                    "indicator": indicator,
+                    "n": n,
+                    "count": count,
+                    "pct": 100 * count / n if n else np.nan,
+                    "ci_lo": 100 * lo,
+                    "ci_hi": 100 * hi,
+                }
+            )
+    return suppress(
+        pd.DataFrame(rows),
+        n_col="n",
+        count_cols=["count"],
+        dependent_cols=["pct", "ci_lo", "ci_hi"],
         group_cols=[by],
+        label_cols=["strand", "indicator"],
         min_cell=min_cell,
     )
-    text_part = suppress(
-        frame[[by, "text_n", *[f"n_{c}" for c in codes], *[f"pct_{c}" for c in codes]]],
-        n_col="text_n",
-        count_cols=[f"n_{c}" for c in codes],
-        dependent_cols={f"n_{c}": [f"pct_{c}"] for c in codes},
-        group_cols=[by],
-        min_cell=min_cell,
-    )
-    return measure_part.merge(text_part, on=by)
 
 
 def theme_prevalence(
