@@ -12,9 +12,10 @@ the folder, so a wave folder with its organisation packs is audited in one go) i
   ``pct*``/``ci_*`` dependents, marker ``[c]``);
 - cells that would run as a formula in Excel (text starting ``= + - @``, tab or CR that
   :func:`evaluation.safe_output.write_csv` would have neutralised);
-- personal data in text cells: e-mail addresses, phone numbers, NHS numbers, postcodes and staff
-  numbers, found by :mod:`evaluation.redact`'s patterns (names are not checked here: organisation
-  and group labels are capitalised words and would swamp the report).
+- personal data in text cells (also in ``themes/*.csv``, the coded passages): e-mail addresses,
+  phone numbers, NHS numbers, postcodes and staff numbers, found by :mod:`evaluation.redact`'s
+  patterns (names are not checked here: organisation and group labels are capitalised words and
+  would swamp the report).
 
 Rows in the problems are rows of the CSV as a spreadsheet shows them (the header is row 1).
 ``arf-eval audit REPORT_DIR`` wraps :func:`audit_exit_code`.
@@ -39,6 +40,12 @@ def published_tables(report_dir: Path | str) -> list[Path]:
     """Every ``tables/*.csv`` under ``report_dir``, in a stable order."""
     root = Path(report_dir)
     return sorted(p for p in root.rglob("*.csv") if p.parent.name == "tables")
+
+
+def theme_files(report_dir: Path | str) -> list[Path]:
+    """Every ``themes/*.csv`` (coded passages, for the evaluation team): checked for personal data,
+    not for cell sizes, since they list passages, not counts."""
+    return sorted(p for p in Path(report_dir).rglob("*.csv") if p.parent.name == "themes")
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -112,6 +119,8 @@ def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> li
             row = None if p.row is None else p.row + 1  # audit_table counts data rows from 1
             problems.append(Problem(file, row, p.column, p.value, p.message, p.severity))
         problems += _text_problems(frame, file)
+    for path in theme_files(root):
+        problems += _text_problems(_read_table(path), str(path))
     return problems
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from evaluation.errors import InputError
 from evaluation.io.survey import LoadedSurvey, load_survey
 
 WORK_DIR = "_work"
@@ -29,6 +30,7 @@ SURVEY_CACHE = "survey.parquet"
 ACCOUNT_CACHE = "row_account.csv"
 TURNS_CACHE = "turns.parquet"
 SOURCES_CACHE = "sources.json"
+CODINGS_PREFIX = "codings_"
 SCOPES = ("region", "icb", "org")
 
 
@@ -84,6 +86,7 @@ class ReportContext:
     account: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     turns: pd.DataFrame | None = field(default=None, repr=False)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
+    codings: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _tables: int = 0
     _figures: int = 0
 
@@ -169,6 +172,30 @@ class PreparedInputs:
     turns: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
     redactions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    codings: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _redacted_codings(
+    folder: Path, raw_sources: dict[str, str], names: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    """Human codings (``codings_<coder>.csv``) moved onto the redacted transcripts.
+
+    A coder's offsets point into the transcript as recorded; redaction changes its length, so
+    each segment's offsets are moved with the same spans as the turns and its text re-read from
+    the redacted transcript (a coding never carries text the report would have scrubbed).
+    """
+    from evaluation.redact import redact_turns
+    from evaluation.text.segments import read_segments
+
+    codings = {}
+    for path in sorted(folder.glob("codings_*.csv")):
+        segments = read_segments(path)
+        unknown = sorted(set(segments["source_id"]) - set(raw_sources))
+        if unknown:
+            raise InputError(f"codings refer to transcripts not in the folder: {unknown}", path)
+        moved, _, _ = redact_turns(segments, raw_sources, names)
+        codings[path.stem.removeprefix("codings_")] = moved
+    return codings
 
 
 def read_names(path: Path | str | None) -> tuple[str, ...]:
@@ -202,11 +229,12 @@ def prepare_inputs(
         paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
         if paths:
             turns = load_focus_groups(folder)
-            sources = {p.stem: read_source_text(p) for p in paths}
-            turns, sources, turn_counts = redact_turns(turns, sources, names)
+            raw_sources = {p.stem: read_source_text(p) for p in paths}
+            turns, sources, turn_counts = redact_turns(turns, raw_sources, names)
             turn_counts = turn_counts.rename(columns={"source_id": "source"})
             prepared.turns, prepared.sources = turns, sources
             prepared.redactions = pd.concat([counts, turn_counts], ignore_index=True)
+            prepared.codings = _redacted_codings(folder, raw_sources, names)
     return prepared
 
 
@@ -219,6 +247,8 @@ def cache_inputs(prepared: PreparedInputs, output_dir: Path) -> None:
     if prepared.turns is not None:
         prepared.turns.to_parquet(work / TURNS_CACHE, index=False)
         (work / SOURCES_CACHE).write_text(json.dumps(prepared.sources), encoding="utf-8")
+    for coder, segments in prepared.codings.items():
+        segments.to_parquet(work / f"{CODINGS_PREFIX}{coder}.parquet", index=False)
 
 
 def load_inputs(
@@ -237,6 +267,8 @@ def load_inputs(
         if (work / TURNS_CACHE).exists():
             prepared.turns = pd.read_parquet(work / TURNS_CACHE)
             prepared.sources = json.loads((work / SOURCES_CACHE).read_text(encoding="utf-8"))
+        for path in sorted(work.glob(f"{CODINGS_PREFIX}*.parquet")):
+            prepared.codings[path.stem.removeprefix(CODINGS_PREFIX)] = pd.read_parquet(path)
         return prepared
     loaded = load_survey(Path(data_dir), on_error="exclude")
     return prepare_inputs(loaded, focus_group_dir, names)
@@ -265,4 +297,5 @@ def open_report(
         account=prepared.survey.account,
         turns=prepared.turns,
         sources=prepared.sources,
+        codings=prepared.codings,
     )
