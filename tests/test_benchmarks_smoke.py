@@ -11,7 +11,12 @@ import json
 import pytest
 
 from benchmarks.__main__ import main
+from benchmarks.data import synthetic_comments
 from benchmarks.harness import COLUMNS, Figure, markdown_table, paired
+from benchmarks.text_scale import naive_rule_codes
+from evaluation.text.codebook import load_codebook
+from evaluation.text.patterns import first_words
+from evaluation.text.rules import RuleCoder
 
 
 def test_figure_ratio_and_table() -> None:
@@ -54,3 +59,28 @@ def test_quick_pipeline_run(tmp_path) -> None:
     rows = {f["benchmark"]: f for f in results["figures"]}
     assert rows["pipeline/run_report"]["baseline_seconds"] > 0
     assert rows["pipeline/loads_per_run"]["met"] is True
+
+
+def test_indexed_rule_coder_equals_per_text_loop() -> None:
+    """The rule coder scans only texts holding a pattern's first words (evaluation.text.rules);
+    it must code exactly as the plain loop over every pattern and text does (the benchmark's
+    baseline), including empty texts, line breaks, hyphens and typographic apostrophes."""
+    coder = RuleCoder(load_codebook())
+    texts, _ = synthetic_comments(2_000, seed=3)
+    texts += [
+        "",
+        "Front-line staff haven’t heard of it.\nNobody on the ward is aware of the framework.",
+        "I wouldn't feel safe\nreporting racism here",
+        "nothing",
+    ]
+    assert coder.match(texts) == naive_rule_codes(texts, coder)
+    assert any(coder.match(texts[-3:-1]))
+
+
+def test_first_words_of_patterns() -> None:
+    assert first_words("(front line|ward)? staff ... (not|never) heard") == {
+        "front",
+        "ward",
+        "staff",
+    }
+    assert first_words("(scared|afraid) ... report") == {"scare", "afraid"}

@@ -139,6 +139,47 @@ def rule_text(text: str) -> str:
     return "".join([" " + stem(t) for t in TOKEN_RE.findall(text.lower())])
 
 
+class _FirstWords(_Parser):
+    """The same grammar, walked for the stems a match can begin with (pattern already valid)."""
+
+    def words(self) -> set[str]:
+        first = self.branch_words()
+        while self.peek() == "|":
+            self.take()
+            first |= self.branch_words()
+        return first
+
+    def branch_words(self) -> set[str]:
+        first: set[str] = set()
+        settled = False  # a required element has been reached: later ones cannot start a match
+        while self.peek() not in (None, "|", ")"):
+            if self.peek() == "...":
+                self.take()
+                continue
+            token = self.take()
+            words = self.words() if token == "(" else {stem(token.split()[0])}
+            if token == "(":
+                self.take()  # the closing ")"
+            optional = self.peek() == "?"
+            if optional:
+                self.take()
+            if not settled:
+                first |= words
+                settled = not optional
+        return first
+
+
+@cache
+def first_words(pattern: str) -> frozenset[str]:
+    """The stems a match of ``pattern`` can start with: a text without any of them cannot match.
+
+    >>> sorted(first_words("(front line|ward)? staff ... (not|never) heard"))
+    ['front', 'staff', 'ward']
+    """
+    compile_pattern(pattern)  # raises PatternError for an invalid pattern
+    return frozenset(_FirstWords(pattern).words())
+
+
 @cache
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile one codebook pattern; raises :class:`PatternError` naming the problem."""

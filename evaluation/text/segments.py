@@ -106,28 +106,37 @@ def make_segments(
 
     ``confidence`` (same shape as ``code_sets``) gives a probability per code; 1.0 when omitted.
     """
-    rows = []
+    positions: list[int] = []
+    codes_out: list[str] = []
+    probs_out: list[float] = []
     confidences = confidence if confidence is not None else [None] * len(units)
-    rows_in = units.itertuples(index=False)
-    for unit, codes, probs in zip(rows_in, code_sets, confidences, strict=True):
+    for position, codes, probs in zip(range(len(units)), code_sets, confidences, strict=True):
         codes = list(codes)
         probs = [1.0] * len(codes) if probs is None else list(probs)
         for code_id, prob in sorted(zip(codes, probs, strict=True)):
-            rows.append(
-                {
-                    "segment_id": segment_id(coder, unit.source_id, unit.start, unit.end, code_id),
-                    "source_id": unit.source_id,
-                    "speaker_or_respondent": unit.speaker_or_respondent,
-                    "start": unit.start,
-                    "end": unit.end,
-                    "text": unit.text,
-                    "code_id": code_id,
-                    "coder": coder,
-                    "confidence": float(prob),
-                    "codebook_version": codebook_version,
-                }
-            )
-    return _typed(pd.DataFrame(rows, columns=SEGMENT_COLUMNS)) if rows else empty_segments()
+            positions.append(position)
+            codes_out.append(code_id)
+            probs_out.append(float(prob))
+    if not positions:
+        return empty_segments()
+    # Built column by column (not row by row): a 100,000-answer coding stays well under a second.
+    rows = units.iloc[positions].reset_index(drop=True)
+    columns = (rows["source_id"].tolist(), rows["start"].tolist(), rows["end"].tolist(), codes_out)
+    frame = pd.DataFrame(
+        {
+            "segment_id": [segment_id(coder, *cells) for cells in zip(*columns, strict=True)],
+            "source_id": rows["source_id"],
+            "speaker_or_respondent": rows["speaker_or_respondent"],
+            "start": rows["start"],
+            "end": rows["end"],
+            "text": rows["text"],
+            "code_id": codes_out,
+            "coder": coder,
+            "confidence": probs_out,
+            "codebook_version": codebook_version,
+        }
+    )
+    return _typed(frame)
 
 
 def segments_to_units(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
