@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -42,10 +44,38 @@ def _config(folder: Path, wave_dir: Path, reports: Path) -> Path:
     return path
 
 
+# Personal data of every kind the redaction must remove, seeded into free text and a transcript.
+SEEDED = {
+    "email": "jane.doe@nhs.net",
+    "phone": "07700 900123",
+    "nhs_number": "943 476 5919",
+    "postcode": "M13 9PL",
+    "staff_number": "payroll number 4456781",
+    "url": "https://intranet.example.nhs.uk/racism-report",
+    "name": "my manager Bernadette Okonkwo",
+}
+NEEDLES = ["jane.doe", "07700", "943 476 5919", "9434765919", "M13 9PL", "4456781",
+           "intranet.example", "Bernadette", "Okonkwo"]  # fmt: skip
+
+
+def _seed_personal_data(wave_dir: Path) -> None:
+    """Put every kind of personal data into three answers and a final transcript turn."""
+    survey = wave_dir / "survey.csv"
+    frame = pd.read_csv(survey, dtype=str, keep_default_na=False)
+    sentence = "Contact " + ", ".join(SEEDED.values()) + "."
+    frame.loc[:2, "comment_other"] = sentence
+    frame.to_csv(survey, index=False, lineterminator="\n")
+    transcript = wave_dir / "focus_group" / "focus_group_01.txt"
+    text = transcript.read_text(encoding="utf-8")
+    transcript.write_text(text.rstrip("\n") + f"\n[02:59:00] P01: {sentence}\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def small_wave(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("wave")
-    return generate_wave(wave=2025, respondents=160, seed=7, out=root / "2025")
+    wave = generate_wave(wave=2025, respondents=160, seed=7, out=root / "2025")
+    _seed_personal_data(wave)
+    return wave
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +104,34 @@ def test_outputs_and_manifest(first_run):
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     assert set(manifest["timings_seconds"]) >= {p.stem for p in report_notebooks()}
     assert audit_report(out, min_cell=11) == []
+
+
+def _file_texts(folder: Path):
+    """The text of every file under a report folder (zip members and Parquet tables included)."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".png":
+            continue
+        if path.suffix == ".qdpx":
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{path}:{member}", archive.read(member).decode("utf-8", "replace")
+        elif path.suffix == ".parquet":
+            yield str(path), pd.read_parquet(path).to_csv()
+        else:
+            yield str(path), path.read_bytes().decode("utf-8", "replace")
+
+
+def test_no_personal_data_reaches_any_output_file(first_run):
+    found = [
+        (where, needle)
+        for where, text in _file_texts(first_run.output_dir)
+        for needle in NEEDLES
+        if needle in text
+    ]
+    assert found == []
+    manifest = json.loads((first_run.output_dir / "manifest.json").read_text())
+    counted = manifest["redactions"]["by_type"]
+    assert all(counted[kind] >= 4 for kind in SEEDED), counted  # 3 answers + 1 turn each
 
 
 def test_two_runs_give_identical_tables_and_figures(first_run, small_wave, tmp_path):
