@@ -79,8 +79,8 @@ def test_themes_by_attribute_wilson_and_suppression() -> None:
     row = table.loc[("a", "x")]
     assert (row["n"], row["count"]) == (40, 15)
     lo, hi = wilson_interval(15, 40)
-    assert float(row["ci_lo"]) == pytest.approx(100 * float(lo))
-    assert float(row["ci_hi"]) == pytest.approx(100 * float(hi))
+    assert float(row["ci_low"]) == pytest.approx(100 * float(lo))
+    assert float(row["ci_high"]) == pytest.approx(100 * float(hi))
     assert table.loc[("b", "x"), "count"] == MARKER  # 3 people: too few to show
     assert table.loc[("b", "x"), "pct"] == MARKER
     # secondary suppression: with the total known, b = total - a - c; so c (next smallest) hides

@@ -27,6 +27,7 @@ from evaluation.analyses.survey_common import (
 from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.instrument import load_instrument
 from evaluation.stats import (
+    COEFFICIENT_COLUMNS,
     ModelResult,
     chi_square_test,
     contingency_table,
@@ -39,17 +40,7 @@ from evaluation.stats import (
 OUTCOME = "arf_aware"
 COLUMNS = ["n", "n_aware", "pct_aware", "ci_low", "ci_high"]
 MODEL_PREDICTORS = {"role_level": "Frontline", "ethnicity_group": "White", "org_type": "acute"}
-MODEL_COLUMNS = [
-    "term",
-    "log_odds",
-    "std_error",
-    "ci_low",
-    "ci_high",
-    "odds_ratio",
-    "or_ci_low",
-    "or_ci_high",
-    "p_value",
-]
+MODEL_COLUMNS = COEFFICIENT_COLUMNS
 
 
 def _column_text(group: str) -> dict[str, str]:

@@ -32,10 +32,10 @@ def plot_theme_prevalence(
     title: str = "Which themes did people raise?",
     caption: str = "",
 ) -> plt.Figure:
-    """Horizontal bars of ``pct`` per theme with Wilson 95% intervals (``ci_lo``, ``ci_hi``)."""
+    """Horizontal bars of ``pct`` per theme with Wilson 95% intervals (``ci_low``, ``ci_high``)."""
     use_style()
     pct = _numeric(prevalence["pct"])
-    lo, hi = _numeric(prevalence["ci_lo"]), _numeric(prevalence["ci_hi"])
+    lo, hi = _numeric(prevalence["ci_low"]), _numeric(prevalence["ci_high"])
     labels = _labels(prevalence["code_id"].tolist(), names)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.5))
     y = np.arange(len(labels))

@@ -18,19 +18,8 @@ import pandas as pd
 from evaluation.synth.focus_group import FACILITATOR, FocusGroup
 from evaluation.synth.language import THEMES
 from evaluation.synth.streams import Picker
+from evaluation.text.segments import SEGMENT_COLUMNS
 
-SEGMENT_COLUMNS = [
-    "segment_id",
-    "source_id",
-    "speaker_or_respondent",
-    "start",
-    "end",
-    "text",
-    "code_id",
-    "coder",
-    "confidence",
-    "codebook_version",
-]
 CODEBOOK_VERSION = "1.0"
 
 

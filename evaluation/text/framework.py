@@ -101,7 +101,7 @@ def themes_by_attribute(
     ``people`` has one row per person (``person`` column and ``by``); the denominator ``n`` is
     every person of the group in ``people``, whether or not they spoke to any theme (everyone in
     a focus group, or everyone who answered the free-text question, had the chance to). Returns
-    ``by, code_id, n, count, pct, ci_lo, ci_hi`` (percent 0-100, Wilson 95% interval), with
+    ``by, code_id, n, count, pct, ci_low, ci_high`` (percent 0-100, Wilson 95% interval), with
     cells resting on fewer than ``min_cell`` people shown as ``[c]``. Describes only the people
     in ``people``; a focus group is a purposive sample, so percentages describe it, not staff.
     """
@@ -126,8 +126,8 @@ def themes_by_attribute(
                     "n": n,
                     "count": count,
                     "pct": 100 * count / n,
-                    "ci_lo": 100 * lo,
-                    "ci_hi": 100 * hi,
+                    "ci_low": 100 * lo,
+                    "ci_high": 100 * hi,
                 }
             )
     frame = pd.DataFrame(rows)
@@ -135,7 +135,7 @@ def themes_by_attribute(
         frame,
         n_col="n",
         count_cols=["count"],
-        dependent_cols=["pct", "ci_lo", "ci_hi"],
+        dependent_cols=["pct", "ci_low", "ci_high"],
         group_cols=[by],
         label_cols=["code_id"],
         min_cell=min_cell,
@@ -160,7 +160,7 @@ def joint_display(
     choosing one of ``positive``); the ``free text`` strand has one indicator per theme (``n``
     respondents of the group who wrote anything in ``text_fields``, ``count`` of them raising the
     theme; ``coded`` is a coded-segments frame of the answers, ``speaker_or_respondent`` =
-    respondent id). Columns ``by, strand, indicator, n, count, pct, ci_lo, ci_hi`` (percent
+    respondent id). Columns ``by, strand, indicator, n, count, pct, ci_low, ci_high`` (percent
     0-100, Wilson 95%); cells resting on fewer than ``min_cell`` respondents show ``[c]``.
     Unweighted; writing free text is itself selective, so theme shares describe those who wrote.
     """
@@ -192,15 +192,15 @@ def joint_display(
                     "n": n,
                     "count": count,
                     "pct": 100 * count / n if n else np.nan,
-                    "ci_lo": 100 * lo,
-                    "ci_hi": 100 * hi,
+                    "ci_low": 100 * lo,
+                    "ci_high": 100 * hi,
                 }
             )
     return suppress(
         pd.DataFrame(rows),
         n_col="n",
         count_cols=["count"],
-        dependent_cols=["pct", "ci_lo", "ci_hi"],
+        dependent_cols=["pct", "ci_low", "ci_high"],
         group_cols=[by],
         label_cols=["strand", "indicator"],
         min_cell=min_cell,
@@ -219,7 +219,7 @@ def theme_prevalence(
 
     ``per="person"``: share of people (``speaker_or_respondent`` of ``units``, less ``exclude``)
     who raised the theme at least once; ``per="unit"``: share of units (turns, answers) that
-    carry it. Returns ``code_id, n, count, pct, ci_lo, ci_hi`` (percent 0-100), in ``codes``
+    carry it. Returns ``code_id, n, count, pct, ci_low, ci_high`` (percent 0-100), in ``codes``
     order, with cells resting on fewer than ``min_cell`` shown as ``[c]``.
     """
     if per not in ("person", "unit"):
@@ -239,15 +239,15 @@ def theme_prevalence(
             "n": n,
             "count": count,
             "pct": 100 * count / n if n else np.nan,
-            "ci_lo": 100 * lo,
-            "ci_hi": 100 * hi,
+            "ci_low": 100 * lo,
+            "ci_high": 100 * hi,
         }
     )
     return suppress(
         frame,
         n_col="n",
         count_cols=["count"],
-        dependent_cols=["pct", "ci_lo", "ci_hi"],
+        dependent_cols=["pct", "ci_low", "ci_high"],
         label_cols=["code_id"],
         min_cell=min_cell,
     )
