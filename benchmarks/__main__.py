@@ -1,8 +1,8 @@
 """``python -m benchmarks``: run every benchmark, write ``results.json`` and ``results.md``.
 
-``--quick`` runs toy sizes (the smoke test uses it); ``--only`` picks areas; ``--out`` chooses
-where the results go (default: this folder). An area that fails is recorded as a failed row and
-the others still run; the exit status is 1 if any area failed.
+``--quick`` runs toy sizes (the smoke test uses it; no packs); ``--only`` picks areas; ``--out``
+chooses where the results go (default: this folder). An area that fails is recorded as a failed
+row and the others still run; the exit status is 1 if any area failed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from benchmarks import models_scale, pipeline_scale, survey_scale, text_scale
 from benchmarks.harness import Figure, markdown_table
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("survey", "models", "text", "pipeline")
+AREAS = ("survey", "models", "text", "pipeline", "packs")
 SURVEY_SIZES = [274, 10_000, 100_000, 1_000_000]
 MODEL_SIZES = [10_000, 100_000, 1_000_000]
 QUICK_SURVEY_SIZES = [274, 2_000]
@@ -44,6 +44,7 @@ def _areas(work: Path, quick: bool, extras: dict) -> dict[str, Callable[[], list
         ),
         "text": text,
         "pipeline": lambda: pipeline_scale.run(work, quick),
+        "packs": lambda: [] if quick else [pipeline_scale.packs_figure(work)],
     }
 
 
