@@ -32,6 +32,9 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/arf-eval run --config $(CONFIG) --scope region
 	$(BIN)/arf-eval compare --waves 2025 2026
+	@echo
+	@echo "Report:     reports/2025/region/report.html (tables/, figures/, themes/, manifest.json)"
+	@echo "Comparison: reports/2025-2026/region/report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -105,7 +105,12 @@ def run(
 @app.command()
 @friendly_errors
 def compare(
-    waves: Annotated[list[int], typer.Option(help="Two waves, e.g. --waves 2025 --waves 2026.")],
+    more: Annotated[
+        list[int] | None, typer.Argument(metavar="WAVES", help="The waves, e.g. 2025 2026.")
+    ] = None,
+    waves: Annotated[
+        int | None, typer.Option(help="First wave; `--waves 2025 2026` also works.")
+    ] = None,
     source: Annotated[str, typer.Option(help="Data source folder under survey_data/.")] = (
         "synthetic"
     ),
@@ -114,7 +119,10 @@ def compare(
     """Compare headline indicators between two waves (year-on-year report)."""
     from evaluation.pipeline.compare import run_comparison
 
-    result = run_comparison(waves, source=source, progress=progress)
+    chosen = ([waves] if waves is not None else []) + list(more or [])
+    if len(chosen) != 2:
+        raise typer.BadParameter(f"give exactly two waves (got {chosen}), e.g. --waves 2025 2026")
+    result = run_comparison(chosen, source=source, progress=progress)
     typer.echo(f"comparison written to {result.output_dir / 'report.html'}")
 
 
