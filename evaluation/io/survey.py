@@ -136,7 +136,8 @@ def _canonical_labels(raw: pd.Series, variable: Variable) -> tuple[pd.Series, in
     lookup = {_normalise(v): v for v in variable.values}
     stripped = raw.str.strip()
     exact = stripped.isin(variable.values) | (stripped == "")
-    fixed = stripped.where(exact, stripped.map(lambda s: lookup.get(_normalise(s), s)))
+    fixed = stripped.copy()  # only the other answers go through the (slow, regex) normalisation
+    fixed[~exact] = stripped[~exact].map(lambda s: lookup.get(_normalise(s), s))
     changed = int((fixed != stripped).sum())
     return fixed, changed
 
