@@ -222,12 +222,15 @@ def _choose_delimiter(text: str, delimiter: str | None, file: str) -> tuple[str,
 
 
 def _parse_records(text: str, delimiter: str, file: str) -> list[list[str]]:
-    """CSV records of a decoded text; quoted line breaks stay inside their cell."""
+    """CSV records of a decoded text; quoted line breaks stay inside their cell (as line feeds)."""
+    # Line breaks become line feeds once in the whole text (records end in the same places)
+    # rather than cell by cell, which was 40% of reading a large file.
+    text = _clean_cell(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
     try:
         for record in reader:
-            records.append([_clean_cell(cell) for cell in record])
+            records.append(record)
     except csv.Error as exc:
         row = len(records) + 1
         hint = (
