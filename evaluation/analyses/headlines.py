@@ -174,19 +174,25 @@ def headline_estimates(
     frame: pd.DataFrame,
     definitions: Sequence[Headline] = HEADLINES,
     instrument: Instrument | None = None,
+    weights: str | None = None,
 ) -> pd.DataFrame:
     """Unsuppressed estimates of each indicator: for analysis, never for publication.
 
     Columns: ``indicator, label, population, n, n_positive, pct, ci_low, ci_high, better``
-    (percentages 0-100, Wilson 95% interval from :func:`evaluation.stats.crosstabs.proportion_by`).
+    (percentages 0-100, Wilson 95% interval from :func:`evaluation.stats.crosstabs.proportion_by`);
+    with ``weights`` (a column of survey weights) the shares are weighted, the interval rests on
+    Kish's effective sample size and ``n_eff`` is added.
     """
     instrument = instrument or load_instrument()
     rows = []
     for h in definitions:
         subset = frame.loc[h.in_population(frame)]
-        est = proportion_by(subset, h.variable, h.positive_answers(instrument)).iloc[0]
+        positive = h.positive_answers(instrument)
+        est = proportion_by(subset, h.variable, positive, weights=weights).iloc[0]
+        extra = {"n_eff": float(est["n_eff"])} if weights else {}
         rows.append(
-            {
+            extra
+            | {
                 "indicator": h.id,
                 "label": h.label,
                 "population": h.population_label,

@@ -65,6 +65,7 @@ class EvaluationConfig:
             "data_dir": str(self.data_dir),
             "focus_group_dir": str(self.focus_group) if self.focus_group else "",
             "codebook_path": str(self.codebook),
+            "margins_path": str(self.margins) if self.margins else "",
             "min_cell": self.min_cell,
             "pack_min_respondents": self.pack_min_respondents,
             "scope": scope,
