@@ -22,3 +22,20 @@ def test_breakdown_of_one_organisation_is_suppressed_like_a_report():
         table = explore.item_breakdown(scoped, item, "role_level")
         assert audit_table(table) == []
         assert (table["n"] == "[c]").any()  # small groups in one trust are hidden, not shown
+
+
+def test_explore_notebook_runs(tmp_path):
+    import papermill as pm
+
+    from evaluation.paths import NOTEBOOKS
+    from evaluation.pipeline.run import KERNEL_NAME, ensure_kernel
+
+    ensure_kernel()
+    pm.execute_notebook(
+        str(NOTEBOOKS / "explore.ipynb"),
+        str(tmp_path / "explore.ipynb"),
+        kernel_name=KERNEL_NAME,
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+    )
+    assert "[c]" in (tmp_path / "explore.ipynb").read_text(encoding="utf-8")
