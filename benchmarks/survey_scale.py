@@ -15,6 +15,7 @@ bare crosstab.
 from __future__ import annotations
 
 import gc
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,26 +104,26 @@ def _load_rows(size: int, work: Path, repeats: int) -> tuple[pd.DataFrame, list[
     csv = work / f"survey_{size}.csv"
     write_s, _ = clock(lambda g=generated.frame: write_survey_csv(g, csv))
     generated = None  # free the generator's frame before loading
-    read_csv_s = []
-    read_s, validate_s = [], []
-    loaded = None
+    read_csv_s: list[float] = []
+    read_s: list[float] = []
+    validate_s: list[float] = []
     for _ in range(repeats):
         read_csv_s.append(clock(lambda: pd.read_csv(csv, dtype=str, keep_default_na=False))[0])
         seconds, cells = clock(lambda: read_survey_table(csv))
         read_s.append(seconds)
         seconds, loaded = clock(lambda c=cells: survey_from_cells(c, str(csv), on_error="exclude"))
         validate_s.append(seconds)
-        del cells
+        cells = None  # free the text cells before the next repeat
     csv.unlink()
     frame = loaded.frame
     frame.to_parquet(cache_path(work, size), index=False)
-    read, validate = sorted(read_s)[len(read_s) // 2], sorted(validate_s)[len(validate_s) // 2]
+    read, validate = statistics.median(read_s), statistics.median(validate_s)
     row = Figure(
         "survey/load_validate",
         size,
         read + validate,
         "pandas.read_csv(dtype=str)",
-        sorted(read_csv_s)[len(read_csv_s) // 2],
+        statistics.median(read_csv_s),
         peak_mb=peak_rss_mb(),
         note=f"read {read:.2f}s + validate {validate:.2f}s; generate {generate_s:.2f}s, write "
         f"CSV {write_s:.2f}s (not in the ratio); peak RSS of the process up to here; "
