@@ -12,6 +12,14 @@ recovered by subtraction: when the cells of a group add up to a total that is sh
 ``n``, a "Total" row, or an overall figure published elsewhere) and exactly one of them is hidden,
 the next smallest cell is hidden too. Repeated until no set has a single hidden member.
 
+**Residual groups.** "Prefer not to say", "Not stated" and "Not answered" are primary-suppressed
+like any group, but a hidden residual does not force a second cell to be hidden when the only
+total it could be recovered from is published *elsewhere* (another table's overall figure): the
+residual says nothing about anyone's ethnicity, band or role, while hiding a second group (usually
+the smallest substantive one, Global Majority staff in most breakdowns by ethnicity) would remove
+the very comparison the evaluation exists to make. Totals shown in the same table (a group's
+``n``, a "Total" row) still trigger secondary suppression, residual or not.
+
 **Marker.** Suppressed cells hold ``"[c]"`` (confidential), never 0 or blank, so a reader never
 mistakes a hidden figure for a zero.
 
@@ -42,6 +50,7 @@ from evaluation.errors import Problem
 MARKER = "[c]"
 DEFAULT_MIN_CELL = 11
 TOTAL_LABELS = ("All", "Total", "Overall", "All respondents")
+RESIDUAL_LABELS = ("Prefer not to say", "Not stated", "Not answered")
 ANY = "*"  # dependent columns that depend on every count of their row
 
 
@@ -190,6 +199,21 @@ class _Set:
     col: str
     total: str  # "known", "n" (the rows' shared denominator), "row" (a total row), "none"
     total_row: int | None = None
+    residual: np.ndarray | None = None  # rows whose group is a residual ("Prefer not to say")
+
+
+def _needs_protection(s: _Set, member_hidden: np.ndarray) -> bool:
+    """Whether a set's single hidden cell must be protected from subtraction.
+
+    A set whose total is only *known* (published elsewhere, not in this table) and whose one hidden
+    cell is a residual group ("Prefer not to say", "Not stated", "Not answered") is exempt; see the
+    module docstring.
+    """
+    if member_hidden.sum() != 1:
+        return False
+    if s.total == "known" and s.residual is not None:
+        return not s.residual[member_hidden].all()
+    return True
 
 
 def _constraint_sets(frame: pd.DataFrame, spec: TableSpec) -> list[_Set]:
@@ -229,7 +253,9 @@ def _constraint_sets(frame: pd.DataFrame, spec: TableSpec) -> list[_Set]:
                 if total_rows:
                     sets.append(_Set(members, c, "row", int(total_rows[0])))
                 else:
-                    sets.append(_Set(members, c, "known" if spec.totals_known else "none"))
+                    residual = np.isin(as_text[g].to_numpy()[members], RESIDUAL_LABELS)
+                    total = "known" if spec.totals_known else "none"
+                    sets.append(_Set(members, c, total, residual=residual))
     return sets
 
 
@@ -343,7 +369,7 @@ def suppress(
             if not _total_shown(s, hidden, spec):
                 continue
             member_hidden = hidden[s.col][s.rows]
-            if member_hidden.sum() != 1:
+            if not _needs_protection(s, member_hidden):
                 continue
             shown = s.rows[~member_hidden]
             if shown.size == 0:
@@ -448,7 +474,7 @@ def audit_table(
             for i in np.flatnonzero(mask & shown & frame[d].notna().to_numpy()):
                 report(i, d, frame[d].iloc[i], "shown next to a suppressed count it derives from")
     for s in _constraint_sets(frame, spec):
-        if _total_shown(s, hidden, spec) and hidden[s.col][s.rows].sum() == 1:
+        if _total_shown(s, hidden, spec) and _needs_protection(s, hidden[s.col][s.rows]):
             i = int(s.rows[hidden[s.col][s.rows]][0])
             where = {"n": "the group's n", "row": "the total row", "known": "a published total"}
             report(

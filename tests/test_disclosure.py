@@ -205,3 +205,25 @@ def test_label_columns_do_not_add_up() -> None:
     # the "satisfied" rows: a's n (9) hidden, so b's is hidden too (overall total known)
     assert (out.loc[out["step"] == "satisfied", "n"] == MARKER).all()
     assert (out.loc[out["step"] == "asked", "n"] != MARKER).all()
+
+
+def test_a_hidden_residual_group_does_not_hide_a_substantive_group() -> None:
+    # "Prefer not to say" (8) is hidden; with only an overall total published elsewhere, hiding
+    # Global Majority too would remove the comparison without protecting anyone's ethnicity.
+    table = pd.DataFrame(
+        {
+            "ethnicity_group": ["White", "Global Majority", "Prefer not to say"],
+            "n": [213, 51, 8],
+            "n_confident": [126, 19, 4],
+        }
+    )
+    out = suppress(table, dependent_cols=[])
+    assert out["n"].tolist() == [213, 51, MARKER]
+    assert audit_table(out) == []
+    # the same residual inside a table that shows its own total is still protected
+    with_total = pd.concat(
+        [table, pd.DataFrame({"ethnicity_group": ["Total"], "n": [272], "n_confident": [149]})],
+        ignore_index=True,
+    )
+    out = suppress(with_total, dependent_cols=[], total_rows={"ethnicity_group": "Total"})
+    assert (out["n"] == MARKER).sum() == 2
