@@ -47,7 +47,7 @@ def test_quick_run_writes_results(tmp_path) -> None:
     peak = next(f for f in results["figures"] if f["benchmark"] == "survey/peak_memory")
     assert peak["peak_mb"] > 0
     identity = [f for f in results["figures"] if f["benchmark"].startswith("models/")]
-    assert all("max |estimate difference|" in f["note"] for f in identity)
+    assert all("max abs estimate difference" in f["note"] for f in identity)
     assert "| benchmark |" in (tmp_path / "results.md").read_text()
 
 
