@@ -152,13 +152,21 @@ class ReportContext:
         _display(_markdown(f"**{heading}**\n\n{bullets}"))
 
     def _register(self, kind: str, name: str, entry: dict) -> None:
-        """Record a published table or figure in ``<kind>/index.json`` (for the manifest)."""
+        """Record a published table or figure in ``<kind>/index.json`` (for the manifest).
+
+        Notebooks of one report run in parallel, so the read-modify-write holds a file lock.
+        """
+        import fcntl
+
         folder = self.tables_dir if kind == "tables" else self.figures_dir
         folder.mkdir(parents=True, exist_ok=True)
         index_path = folder / "index.json"
-        index = json.loads(index_path.read_text()) if index_path.exists() else {}
-        index[name] = {"section": self.section, **entry}
-        index_path.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+        with open(folder / ".index.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            index = json.loads(index_path.read_text()) if index_path.exists() else {}
+            index[name] = {"section": self.section, **entry}
+            text = json.dumps(dict(sorted(index.items())), indent=2, sort_keys=True) + "\n"
+            index_path.write_text(text)
 
 
 TEXT_COLUMNS = ("comment_change", "comment_other")

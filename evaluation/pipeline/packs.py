@@ -72,7 +72,8 @@ class PackSummary:
 def _run_one(config: EvaluationConfig, scope: str, unit: str) -> Path:
     from evaluation.pipeline.run import run_report
 
-    return run_report(config, scope, unit, progress=False).output_dir
+    # packs already use every core, one pack per worker: their notebooks run one at a time
+    return run_report(config, scope, unit, progress=False, notebook_workers=1).output_dir
 
 
 def run_packs(
