@@ -122,6 +122,9 @@ def _execute_all(
             for future in as_completed(futures):
                 timings[futures[future].stem] = future.result()
                 bar.update()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # don't start notebooks still queued
+            raise
         finally:
             bar.close()
     return {book.stem: timings[book.stem] for book in books}
