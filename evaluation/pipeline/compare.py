@@ -6,6 +6,8 @@ folder, disclosure audit, manifest, atomic publish) into ``reports/<first>-<seco
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from evaluation.paths import NOTEBOOKS, SURVEY_DATA
 from evaluation.pipeline.config import EvaluationConfig, load_config
 from evaluation.pipeline.run import COMPARISON_NOTEBOOK, RunResult, run_report
@@ -28,8 +30,9 @@ def run_comparison(waves: list[int], source: str = "synthetic", progress: bool =
         "previous_dir": str(previous.data_dir),
         "current_dir": str(current.data_dir),
     }
+    titled = replace(current, title=f"{current.title}: year-on-year change from {first}")
     return run_report(
-        current,
+        titled,
         notebooks=[NOTEBOOKS / COMPARISON_NOTEBOOK],
         progress=progress,
         extra_parameters=parameters,

@@ -196,6 +196,8 @@ def run_report(
                                 f"{config.wave} {scope} {scope_value or ''}".strip())  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()
+        declared = set().union(*(pm.inspect_notebook(str(book)) for book in books))
+        parameters = {k: v for k, v in parameters.items() if k in declared}
         start = time.perf_counter()
         build_html(sorted(executed.glob("*.ipynb")), tmp / "report.html", config, parameters)
         timings["html_export"] = time.perf_counter() - start
