@@ -58,3 +58,11 @@ def test_very_long_single_line(tmp_path, data):
     path.write_bytes(data)
     with pytest.raises(InputError, match="longer than any survey answer"):
         load_survey(path)
+
+
+def test_overlong_utf8_bytes_are_an_input_error(tmp_path):
+    # found by hypothesis: b"\xe0\x80\x80" looks like a UTF-8 sequence but is an overlong form
+    path = tmp_path / "overlong.csv"
+    path.write_bytes(b"\xe0\x80\x80")
+    with pytest.raises(InputError, match="mixes encodings"):
+        read_platform_table(path, "qualtrics")

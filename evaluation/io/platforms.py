@@ -158,9 +158,10 @@ def _decode_windows_1252(data: bytes, file: str, utf8_error: UnicodeDecodeError)
     mixed = _UTF8_SEQUENCE.search(data)
     if mixed:
         mixed_line = data[: mixed.start()].count(b"\n") + 1
+        sample = mixed.group().decode("utf-8", "backslashreplace")  # may be an overlong form
         raise InputError(
             f"the file mixes encodings: line {line} is not UTF-8, but line {mixed_line} holds "
-            f"UTF-8 text ({mixed.group().decode()!r}); re-save the whole file as 'CSV UTF-8'",
+            f"UTF-8 text ({sample!r}); re-save the whole file as 'CSV UTF-8'",
             file=file,
         )
     if sum(ord(c) > 127 for c in text) > _NON_ASCII_LIMIT * len(text):
