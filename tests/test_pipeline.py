@@ -8,6 +8,7 @@ tables and figures from a second run, and a loud, safe failure on broken input.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from evaluation.pipeline.run import PipelineError, report_notebooks, run_report
 from evaluation.synth import generate_wave
 
 pytestmark = pytest.mark.slow
+START_DIR = os.getcwd()
 
 
 def _config(folder: Path, wave_dir: Path, reports: Path) -> Path:
@@ -92,6 +94,12 @@ def test_report_has_every_section_and_no_code(first_run):
     assert "from evaluation" not in html  # no code cells
     assert "data:image/png;base64" in html  # figures embedded: a single file
     assert "Table 1.1" in html and "Figure 1.1" in html
+
+
+def test_a_run_leaves_the_callers_working_directory_alone(first_run):
+    # papermill changes the driving process's directory; notebooks run side by side must not
+    # leave the caller somewhere else (relative paths elsewhere would silently break)
+    assert os.getcwd() == START_DIR
 
 
 def test_outputs_and_manifest(first_run):

@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,25 +108,33 @@ def _execute_all(
 
     Every notebook reads the run's prepared inputs and publishes under its own section number,
     so they are independent: running them side by side overlaps each kernel's start-up and
-    imports, which otherwise dominate a report's wall time. The first failure is raised.
+    imports, which otherwise dominate a report's wall time. Each runs in a process of its own,
+    because papermill changes the working directory of the process that drives it (threads
+    would race on it). The first failure is raised; queued notebooks are then not started.
     """
     workers = max(1, min(workers or os.cpu_count() or 1, len(books)))
     timings: dict[str, float] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(execute_notebook, book, executed / book.name, parameters): book
-            for book in books
-        }
-        bar = tqdm(total=len(books), desc=label, unit="notebook", disable=not progress)
-        try:
-            for future in as_completed(futures):
-                timings[futures[future].stem] = future.result()
+    bar = tqdm(total=len(books), desc=label, unit="notebook", disable=not progress)
+    try:
+        if workers == 1:
+            for book in books:
+                timings[book.stem] = execute_notebook(book, executed / book.name, parameters)
                 bar.update()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # don't start notebooks still queued
-            raise
-        finally:
-            bar.close()
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {
+                    pool.submit(execute_notebook, book, executed / book.name, parameters): book
+                    for book in books
+                }
+                try:
+                    for future in as_completed(futures):
+                        timings[futures[future].stem] = future.result()
+                        bar.update()
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    finally:
+        bar.close()
     return {book.stem: timings[book.stem] for book in books}
 
 
