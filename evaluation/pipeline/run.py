@@ -73,6 +73,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            # the kernel's own log (TCP notice, shutdown chatter) is noise for a report's reader;
+            # a failing cell still reaches us as a PapermillExecutionError
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
