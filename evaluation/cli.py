@@ -111,18 +111,27 @@ def compare(
     waves: Annotated[
         int | None, typer.Option(help="First wave; `--waves 2025 2026` also works.")
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="A wave's evaluation.yaml: compare with its previous_wave.")
+    ] = None,
     source: Annotated[str, typer.Option(help="Data source folder under survey_data/.")] = (
         "synthetic"
     ),
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Compare headline indicators between two waves (year-on-year report)."""
-    from evaluation.pipeline.compare import run_comparison
+    from evaluation.pipeline.compare import run_comparison, run_comparison_from_config
+    from evaluation.pipeline.config import load_config
 
-    chosen = ([waves] if waves is not None else []) + list(more or [])
-    if len(chosen) != 2:
-        raise typer.BadParameter(f"give exactly two waves (got {chosen}), e.g. --waves 2025 2026")
-    result = run_comparison(chosen, source=source, progress=progress)
+    if config is not None:
+        result = run_comparison_from_config(load_config(config), progress=progress)
+    else:
+        chosen = ([waves] if waves is not None else []) + list(more or [])
+        if len(chosen) != 2:
+            raise typer.BadParameter(
+                f"give exactly two waves (got {chosen}), e.g. --waves 2025 2026, or --config"
+            )
+        result = run_comparison(chosen, source=source, progress=progress)
     typer.echo(f"comparison written to {result.output_dir / 'report.html'}")
 
 

@@ -55,3 +55,9 @@ def test_audit_exit_codes(tmp_path):
 def test_compare_needs_exactly_two_waves():
     result = runner.invoke(app, ["compare", "--waves", "2025"])
     assert result.exit_code == 2 and "exactly two waves" in result.output
+
+
+def test_compare_by_config_needs_a_previous_wave():
+    config = SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml"
+    result = runner.invoke(app, ["compare", "--config", str(config)])
+    assert result.exit_code == 2 and "no previous_wave" in result.output

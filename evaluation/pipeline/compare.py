@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from evaluation.errors import InputError
 from evaluation.paths import NOTEBOOKS, SURVEY_DATA
 from evaluation.pipeline.config import EvaluationConfig, load_config
 from evaluation.pipeline.run import COMPARISON_NOTEBOOK, RunResult, run_report
@@ -19,14 +20,28 @@ def wave_config(wave: int, source: str = "synthetic") -> EvaluationConfig:
 
 
 def run_comparison(waves: list[int], source: str = "synthetic", progress: bool = True) -> RunResult:
-    """Compare two waves' headline indicators; returns where the comparison report is."""
+    """Compare two waves under ``survey_data/<source>/``; returns where the report is."""
     if len(waves) != 2:
         raise ValueError(f"compare takes exactly two waves, not {waves}")
     first, second = sorted(waves)
-    previous, current = wave_config(first, source), wave_config(second, source)
+    return compare_configs(wave_config(first, source), wave_config(second, source), progress)
+
+
+def run_comparison_from_config(config: EvaluationConfig, progress: bool = True) -> RunResult:
+    """Compare a wave with the one its config names as ``previous_wave``."""
+    if config.previous_wave is None:
+        raise InputError("the config has no previous_wave to compare with", file=config.path)
+    return compare_configs(load_config(config.previous_wave), config, progress)
+
+
+def compare_configs(
+    previous: EvaluationConfig, current: EvaluationConfig, progress: bool = True
+) -> RunResult:
+    """The year-on-year report of ``current`` against ``previous``."""
+    first, second = previous.wave, current.wave
     parameters = {
-        "previous_wave": previous.wave,
-        "current_wave": current.wave,
+        "previous_wave": first,
+        "current_wave": second,
         "previous_dir": str(previous.data_dir),
         "current_dir": str(current.data_dir),
     }
