@@ -24,7 +24,6 @@ from evaluation.analyses.year_on_year import (
     compare_waves,
     instrument_change_note,
     instrument_changes,
-    newcombe_difference,
     planning_table,
     wave_indicators,
 )
@@ -34,6 +33,7 @@ from evaluation.io.survey import load_survey
 from evaluation.paths import NOTEBOOKS, SURVEY_DATA
 from evaluation.plots.trends import trend_chart
 from evaluation.stats.power import sample_size_per_group
+from evaluation.stats.proportions import newcombe_difference
 from evaluation.synth.parameters import WAVE_2025, WAVE_2026
 from evaluation.synth.survey import generate_survey
 

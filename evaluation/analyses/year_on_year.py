@@ -46,7 +46,7 @@ from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.association import chi_square_test
 from evaluation.stats.multiplicity import Method, adjust_pvalues
 from evaluation.stats.power import minimum_detectable_difference, sample_size_per_group
-from evaluation.stats.proportions import wilson_interval
+from evaluation.stats.proportions import newcombe_difference
 
 NEWCOMBE = "Newcombe hybrid score 95% interval (method 10)"
 TEST = "Pearson chi-square, 2 x 2, no continuity correction (two-proportion z-test)"
@@ -60,31 +60,6 @@ CHANGE_KINDS = (
     "routing changed",
     "grouping changed",
 )
-
-
-# --- the statistic ------------------------------------------------------------------------------
-
-
-def newcombe_difference(
-    x1: float, n1: float, x2: float, n2: float, alpha: float = 0.05
-) -> tuple[float, float, float]:
-    """Difference ``p1 - p2`` of two independent proportions with Newcombe's hybrid interval.
-
-    With ``(l1, u1)`` and ``(l2, u2)`` the Wilson intervals of ``p1 = x1/n1`` and ``p2 = x2/n2``:
-    ``lower = d - sqrt((p1 - l1)^2 + (u2 - p2)^2)``, ``upper = d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``
-    (Newcombe 1998, method 10). Returns ``(difference, lower, upper)`` as proportions (0-1).
-
-    >>> [round(v, 4) for v in newcombe_difference(56, 70, 48, 80)]
-    [0.2, 0.0524, 0.3339]
-    """
-    if n1 <= 0 or n2 <= 0:
-        return (math.nan, math.nan, math.nan)
-    (l1, l2), (u1, u2) = wilson_interval([x1, x2], [n1, n2], alpha)
-    p1, p2 = x1 / n1, x2 / n2
-    d = p1 - p2
-    lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return (d, float(lower), float(upper))
 
 
 def _p_value(x1: int, n1: int, x2: int, n2: int) -> float:

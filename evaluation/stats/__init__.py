@@ -23,7 +23,12 @@ from evaluation.stats.ordinal import (
     fit_ordinal,
     ordinal_logit,
 )
-from evaluation.stats.proportions import kish_effective_n, proportion, wilson_interval
+from evaluation.stats.proportions import (
+    kish_effective_n,
+    newcombe_difference,
+    proportion,
+    wilson_interval,
+)
 from evaluation.stats.regression import (
     COEFFICIENT_COLUMNS,
     ModelResult,
@@ -54,6 +59,7 @@ __all__ = [
     "kish_effective_n",
     "linear_by_linear",
     "logistic_regression",
+    "newcombe_difference",
     "ordinal_logit",
     "proportion",
     "proportion_by",

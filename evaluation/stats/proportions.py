@@ -13,6 +13,8 @@ effect of unequal weights is taken into account, clustering and stratification a
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -102,3 +104,25 @@ def _summarise(frame: pd.DataFrame, y: str, w: str | None, alpha: float) -> dict
         "weighted_n": total,
         "method": WILSON_KISH,
     }
+
+
+def newcombe_difference(
+    x1: float, n1: float, x2: float, n2: float, alpha: float = 0.05
+) -> tuple[float, float, float]:
+    """Difference ``p1 - p2`` of two independent proportions with Newcombe's hybrid interval.
+
+    With ``(l1, u1)`` and ``(l2, u2)`` the Wilson intervals of ``p1 = x1/n1`` and ``p2 = x2/n2``:
+    ``lower = d - sqrt((p1 - l1)^2 + (u2 - p2)^2)``, ``upper = d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``
+    (Newcombe 1998, method 10). Returns ``(difference, lower, upper)`` as proportions (0-1).
+
+    >>> [round(v, 4) for v in newcombe_difference(56, 70, 48, 80)]
+    [0.2, 0.0524, 0.3339]
+    """
+    if n1 <= 0 or n2 <= 0:
+        return (math.nan, math.nan, math.nan)
+    (l1, l2), (u1, u2) = wilson_interval([x1, x2], [n1, n2], alpha)
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return (d, float(lower), float(upper))

@@ -36,6 +36,17 @@ def presence(coded: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> 
     return out
 
 
+def _shares(n: int | np.ndarray, count: int | np.ndarray) -> dict[str, object]:
+    """``n, count, pct, ci_low, ci_high`` (percent 0-100, Wilson 95%), for one cell or a column."""
+    lo, hi = wilson_interval(count, n)
+    n_arr, count_arr = np.broadcast_arrays(np.asarray(n, float), np.asarray(count, float))
+    pct = np.divide(100 * count_arr, n_arr, out=np.full(n_arr.shape, np.nan), where=n_arr > 0)
+    values = {"pct": pct, "ci_low": 100 * lo, "ci_high": 100 * hi}
+    if np.ndim(count) == 0:
+        values = {k: float(v) for k, v in values.items()}
+    return {"n": n, "count": count, **values}
+
+
 def _reference(unit: pd.Series) -> str:
     """A short pointer to a passage: ``source t<turn>`` for turns, the source id for answers."""
     text = " ".join(str(unit["text"]).split())
@@ -118,18 +129,7 @@ def themes_by_attribute(
         n = len(members)
         for code in codes:
             count = int(members[code].sum())
-            lo, hi = (float(v) for v in wilson_interval(count, n))
-            rows.append(
-                {
-                    by: group,
-                    "code_id": code,
-                    "n": n,
-                    "count": count,
-                    "pct": 100 * count / n,
-                    "ci_low": 100 * lo,
-                    "ci_high": 100 * hi,
-                }
-            )
+            rows.append({by: group, "code_id": code, **_shares(n, count)})
     frame = pd.DataFrame(rows)
     return suppress(
         frame,
@@ -183,19 +183,7 @@ def joint_display(
             count = int(sum(code in raised.get(i, set()) for i in writers))
             indicators.append(("free text", code, len(writers), count))
         for strand, indicator, n, count in indicators:
-            lo, hi = (float(v) for v in wilson_interval(count, n))
-            rows.append(
-                {
-                    by: group,
-                    "strand": strand,
-                    "indicator": indicator,
-                    "n": n,
-                    "count": count,
-                    "pct": 100 * count / n if n else np.nan,
-                    "ci_low": 100 * lo,
-                    "ci_high": 100 * hi,
-                }
-            )
+            rows.append({by: group, "strand": strand, "indicator": indicator, **_shares(n, count)})
     return suppress(
         pd.DataFrame(rows),
         n_col="n",
@@ -231,18 +219,7 @@ def theme_prevalence(
     if per == "person":
         present = present.groupby(speakers[keep].to_numpy()).max()
     n = len(present)
-    count = present.sum().to_numpy()
-    lo, hi = wilson_interval(count, n)
-    frame = pd.DataFrame(
-        {
-            "code_id": list(codes),
-            "n": n,
-            "count": count,
-            "pct": 100 * count / n if n else np.nan,
-            "ci_low": 100 * lo,
-            "ci_high": 100 * hi,
-        }
-    )
+    frame = pd.DataFrame({"code_id": list(codes), **_shares(n, present.sum().to_numpy())})
     return suppress(
         frame,
         n_col="n",
