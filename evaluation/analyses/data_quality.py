@@ -40,18 +40,6 @@ def sample_overview(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def row_account_summary(account: pd.DataFrame) -> pd.DataFrame:
-    """Rows read, analysed and excluded by reason: every input row accounted for."""
-    excluded = account[account["status"] == "excluded"]
-    rows = [
-        {"status": "read", "reason": "", "rows": len(account)},
-        {"status": "analysed", "reason": "", "rows": int((account["status"] == "analysed").sum())},
-    ]
-    for reason, count in excluded["reason"].value_counts().sort_index().items():
-        rows.append({"status": "excluded", "reason": str(reason), "rows": int(count)})
-    return pd.DataFrame(rows, columns=["status", "reason", "rows"])
-
-
 def item_missingness(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
     """For each question: answered, not answered (blank) and % not answered, in questionnaire order.
 

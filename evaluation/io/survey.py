@@ -49,16 +49,21 @@ class LoadedSurvey:
 
     def summary(self) -> pd.DataFrame:
         """Rows read, analysed and excluded (by reason): the row account in one small table."""
-        read = len(self.account)
-        rows = [{"status": "read", "reason": "", "rows": read}]
-        for status in (ANALYSED, EXCLUDED):
-            part = self.account[self.account["status"] == status]
-            if status == ANALYSED:
-                rows.append({"status": status, "reason": "", "rows": len(part)})
-                continue
-            for reason, count in part["reason"].value_counts(sort=False).sort_index().items():
-                rows.append({"status": status, "reason": reason, "rows": int(count)})
-        return pd.DataFrame(rows, columns=["status", "reason", "rows"])
+        return account_summary(self.account)
+
+
+def account_summary(account: pd.DataFrame) -> pd.DataFrame:
+    """Rows read, analysed and excluded by reason: every input row accounted for."""
+    excluded = account.loc[account["status"] == EXCLUDED, "reason"]
+    rows = [
+        {"status": "read", "reason": "", "rows": len(account)},
+        {"status": ANALYSED, "reason": "", "rows": int((account["status"] == ANALYSED).sum())},
+    ]
+    rows += [
+        {"status": EXCLUDED, "reason": str(reason), "rows": int(count)}
+        for reason, count in excluded.value_counts().sort_index().items()
+    ]
+    return pd.DataFrame(rows, columns=["status", "reason", "rows"])
 
 
 # --- reading ----------------------------------------------------------------------------------
