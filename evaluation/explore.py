@@ -3,10 +3,16 @@ breakdown, and see the same suppressed table and figure a report would publish.
 
 Everything shown passes through :mod:`evaluation.disclosure`, so exploring in JupyterLab never
 shows a cell that a published report would hide.
+
+Waves are opened from their configs through the same loader as a report
+(:func:`evaluation.io.wave.load_wave`): the bundled synthetic waves, plus any wave kept outside
+the repository, named by its ``evaluation.yaml`` in the notebook's ``configs`` parameter or in the
+``ARF_EVAL_CONFIGS`` environment variable (paths separated by ``:``).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,8 +21,9 @@ import pandas as pd
 
 from evaluation.analyses.survey_common import positive, publish
 from evaluation.instrument import load_instrument
-from evaluation.io.survey import load_survey
+from evaluation.io.wave import load_wave
 from evaluation.paths import SURVEY_DATA
+from evaluation.pipeline.config import load_config
 from evaluation.plots.survey import proportions_with_intervals
 from evaluation.stats.crosstabs import proportion_by
 
@@ -31,20 +38,31 @@ BREAKDOWNS = {
 ALL = "(all)"
 
 
-def wave_folders(source: str = "synthetic") -> dict[int, Path]:
-    """Waves available under ``survey_data/<source>/``: year -> folder."""
-    root = SURVEY_DATA / source
-    return {
-        int(p.name): p
-        for p in sorted(root.iterdir())
-        if p.name.isdigit() and (p / "survey.csv").exists()
-    }
+CONFIGS_ENV = "ARF_EVAL_CONFIGS"
+
+
+def wave_configs(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Path]:
+    """Waves to explore, label -> config: the bundled synthetic waves, then ``extra`` configs and
+    those named in ``ARF_EVAL_CONFIGS`` (a real wave kept outside the repository)."""
+    bundled = sorted((SURVEY_DATA / "synthetic").glob("*/evaluation.yaml"))
+    named = [*extra, *filter(None, os.environ.get(CONFIGS_ENV, "").split(os.pathsep))]
+    waves: dict[str, Path] = {}
+    for path in [*bundled, *(Path(p).expanduser().resolve() for p in named)]:
+        config = load_config(path)
+        source = "synthetic" if path in bundled else path.parent.name
+        waves[f"{config.wave} ({source})"] = path
+    return waves
 
 
 @lru_cache(maxsize=4)
-def wave_survey(folder: str) -> pd.DataFrame:
-    """A wave's survey frame (loaded once per session)."""
-    return load_survey(Path(folder), on_error="exclude").frame
+def wave_survey(config_path: str) -> pd.DataFrame:
+    """A wave's survey frame, loaded from its config as a report loads it (once per session)."""
+    return load_wave(load_config(config_path)).frame
+
+
+def wave_min_cell(config_path: str) -> int:
+    """The wave's minimum cell size, from its config (what its reports suppress below)."""
+    return load_config(config_path).min_cell
 
 
 def item_choices() -> dict[str, str]:

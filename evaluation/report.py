@@ -11,11 +11,17 @@ seven notebooks do not validate the same file seven times), restricts it to the 
   in ``tables/index.json`` and shows it as "Table <section>.<k>";
 - ``rep.figure(fig, name, title, caption)``: writes ``figures/<name>.png`` and ``.svg`` without
   timestamps and shows it as "Figure <section>.<k>".
+
+Only ``arf-eval run`` publishes. The pipeline names its run folder in the kernel's environment
+(:data:`RUN_DIR_ENV`); a notebook run by hand (JupyterLab, or papermill outside the pipeline) has
+none, and writes into a scratch folder beside its config (``<config folder>/scratch/``), never
+into ``reports/``: exploring with another ``min_cell`` cannot change a published report.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +29,16 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.errors import InputError
-from evaluation.io.survey import LoadedSurvey, load_survey
+from evaluation.io.survey import LoadedSurvey
+from evaluation.io.wave import load_wave
+from evaluation.pipeline.config import EvaluationConfig, load_config
 
+RUN_DIR_ENV = "ARF_EVAL_RUN_DIR"
+RUN_FILE = "run.json"
+SCRATCH_DIR = "scratch"
 WORK_DIR = "_work"
 SURVEY_CACHE = "survey.parquet"
+PREVIOUS_CACHE = "previous_survey.parquet"
 ACCOUNT_CACHE = "row_account.csv"
 TURNS_CACHE = "turns.parquet"
 SOURCES_CACHE = "sources.json"
@@ -76,19 +88,30 @@ def scope_survey(frame: pd.DataFrame, scope: str, scope_value: str | None) -> pd
 class ReportContext:
     """One notebook's view of the report being built (see the module docstring)."""
 
-    data_dir: Path
+    config: EvaluationConfig
     output_dir: Path
     section: int
     scope: str = "region"
     scope_value: str | None = None
     min_cell: int = 11
+    published: bool = False  # True in an ``arf-eval run``; False in a scratch (hand) run
     survey: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    previous: pd.DataFrame | None = field(default=None, repr=False)  # comparison reports
+    previous_wave: int | None = None
     account: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     turns: pd.DataFrame | None = field(default=None, repr=False)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
     codings: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _tables: int = 0
     _figures: int = 0
+
+    @property
+    def wave(self) -> int:
+        return self.config.wave
+
+    @property
+    def data_dir(self) -> Path:
+        return self.config.data_dir
 
     @property
     def tables_dir(self) -> Path:
@@ -246,7 +269,9 @@ def prepare_inputs(
     return prepared
 
 
-def cache_inputs(prepared: PreparedInputs, output_dir: Path) -> None:
+def cache_inputs(
+    prepared: PreparedInputs, output_dir: Path, previous: pd.DataFrame | None = None
+) -> None:
     """Write the prepared inputs where every notebook of this run will find them."""
     work = Path(output_dir) / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
@@ -257,53 +282,118 @@ def cache_inputs(prepared: PreparedInputs, output_dir: Path) -> None:
         (work / SOURCES_CACHE).write_text(json.dumps(prepared.sources), encoding="utf-8")
     for coder, segments in prepared.codings.items():
         segments.to_parquet(work / f"{CODINGS_PREFIX}{coder}.parquet", index=False)
+    if previous is not None:
+        previous.to_parquet(work / PREVIOUS_CACHE, index=False)
 
 
-def load_inputs(
-    data_dir: Path | str,
-    output_dir: Path | str,
-    focus_group_dir: Path | str | None = None,
-    names: tuple[str, ...] = (),
-) -> PreparedInputs:
-    """The prepared inputs: from the pipeline's cache when present, else prepared now."""
+def write_run_file(
+    output_dir: Path,
+    config: EvaluationConfig,
+    scope: str,
+    scope_value: str | None,
+    previous: EvaluationConfig | None = None,
+) -> None:
+    """Record, for the run's notebooks, which config and scope they report on."""
+    run = {
+        "config": str(config.path),
+        "previous_config": str(previous.path) if previous else None,
+        "scope": scope,
+        "scope_value": scope_value or "",
+    }
     work = Path(output_dir) / WORK_DIR
-    if (work / SURVEY_CACHE).exists():
-        frame = pd.read_parquet(work / SURVEY_CACHE)
-        account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
-        survey = LoadedSurvey(frame=frame, account=account, path=Path(data_dir) / "survey.csv")
-        prepared = PreparedInputs(survey=survey)
-        if (work / TURNS_CACHE).exists():
-            prepared.turns = pd.read_parquet(work / TURNS_CACHE)
-            prepared.sources = json.loads((work / SOURCES_CACHE).read_text(encoding="utf-8"))
-        for path in sorted(work.glob(f"{CODINGS_PREFIX}*.parquet")):
-            prepared.codings[path.stem.removeprefix(CODINGS_PREFIX)] = pd.read_parquet(path)
-        return prepared
-    loaded = load_survey(Path(data_dir), on_error="exclude")
-    return prepare_inputs(loaded, focus_group_dir, names)
+    work.mkdir(parents=True, exist_ok=True)
+    (work / RUN_FILE).write_text(json.dumps(run), encoding="utf-8")
+
+
+def load_inputs(config: EvaluationConfig, output_dir: Path | str) -> PreparedInputs:
+    """The prepared inputs: from the run's cache when present, else prepared now (by hand)."""
+    work = Path(output_dir) / WORK_DIR
+    if not (work / SURVEY_CACHE).exists():
+        return prepare_inputs(load_wave(config), config.focus_group, read_names(config.redact_names))
+    frame = pd.read_parquet(work / SURVEY_CACHE)
+    account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
+    prepared = PreparedInputs(survey=LoadedSurvey(frame=frame, account=account, path=config.survey))
+    if (work / TURNS_CACHE).exists():
+        prepared.turns = pd.read_parquet(work / TURNS_CACHE)
+        prepared.sources = json.loads((work / SOURCES_CACHE).read_text(encoding="utf-8"))
+    for path in sorted(work.glob(f"{CODINGS_PREFIX}*.parquet")):
+        prepared.codings[path.stem.removeprefix(CODINGS_PREFIX)] = pd.read_parquet(path)
+    return prepared
+
+
+def scratch_dir(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
+    """Where a notebook run by hand writes: beside its config, never under ``reports/``."""
+    from evaluation.safe_output import safe_path
+
+    base = config.folder / SCRATCH_DIR / scope
+    return base if scope == "region" else safe_path(base, scope_value or "")
+
+
+def _run_settings(
+    config: Path | str, scope: str, scope_value: str | None, min_cell: int | None
+) -> tuple[EvaluationConfig, Path, bool, dict]:
+    """(config, output folder, published?, run record) for a pipeline run or a hand run."""
+    run_dir = os.environ.get(RUN_DIR_ENV)
+    if not run_dir:
+        cfg = load_config(config)
+        return cfg, scratch_dir(cfg, scope, scope_value), False, {}
+    run = json.loads((Path(run_dir) / WORK_DIR / RUN_FILE).read_text(encoding="utf-8"))
+    cfg = load_config(run["config"])
+    if (scope, scope_value or "") != (run["scope"], run["scope_value"]):
+        raise ValueError(
+            f"this run reports on scope {run['scope']!r} {run['scope_value']!r}, "
+            f"not {scope!r} {scope_value!r}"
+        )
+    if min_cell not in (None, cfg.min_cell):
+        raise ValueError(
+            f"a published report uses the config's min_cell ({cfg.min_cell}), not {min_cell}: "
+            "explore other thresholds in a notebook run by hand (it writes to scratch/)"
+        )
+    return cfg, Path(run_dir), True, run
 
 
 def open_report(
-    data_dir: Path | str,
-    output_dir: Path | str,
+    config: Path | str,
     section: int,
     scope: str = "region",
     scope_value: str | None = None,
-    min_cell: int = 11,
-    focus_group_dir: Path | str | None = None,
+    min_cell: int | None = None,
+    previous_config: Path | str | None = None,
 ) -> ReportContext:
-    """Open a notebook's report context (the first call of every report notebook)."""
-    data_dir, output_dir = Path(data_dir), Path(output_dir)
-    prepared = load_inputs(data_dir, output_dir, focus_group_dir)
-    return ReportContext(
-        data_dir=data_dir,
+    """Open a notebook's report context (the first call of every report notebook).
+
+    ``config`` is the wave's ``evaluation.yaml`` for a notebook run by hand; in an ``arf-eval run``
+    the run's own config and cached inputs are used and the notebook publishes into the run.
+    ``min_cell`` (default: the config's) may differ only in a hand run. ``previous_config`` opens
+    the previous wave too (``rep.previous``), for the year-on-year report.
+    """
+    scope_value = scope_value or None
+    cfg, output_dir, published, run = _run_settings(config, scope, scope_value, min_cell)
+    prepared = load_inputs(cfg, output_dir)
+    previous, previous_wave = None, None
+    if previous_config is not None:
+        earlier = load_config(run.get("previous_config") or previous_config)
+        cached = output_dir / WORK_DIR / PREVIOUS_CACHE
+        frame = pd.read_parquet(cached) if published and cached.exists() else load_wave(earlier).frame
+        previous, previous_wave = scope_survey(frame, scope, scope_value), earlier.wave
+    rep = ReportContext(
+        config=cfg,
         output_dir=output_dir,
         section=section,
         scope=scope,
         scope_value=scope_value,
-        min_cell=min_cell,
+        min_cell=cfg.min_cell if min_cell is None else int(min_cell),
+        published=published,
         survey=scope_survey(prepared.survey.frame, scope, scope_value),
+        previous=previous,
+        previous_wave=previous_wave,
         account=prepared.survey.account,
         turns=prepared.turns,
         sources=prepared.sources,
         codings=prepared.codings,
     )
+    if not published:
+        _display(_markdown(f"*Scratch run (not a published report): outputs go to "
+                           f"`{cfg.relative(output_dir)}/` beside the config. Only `arf-eval run` "
+                           "publishes.*"))  # fmt: skip
+    return rep

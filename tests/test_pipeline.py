@@ -171,7 +171,7 @@ def test_failing_cell_names_notebook_and_cell(first_run, small_wave, tmp_path):
     import nbformat
 
     book = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell("output_dir = ''")
+    parameters = nbformat.v4.new_code_cell("config = ''\nscope = 'region'\nscope_value = ''")
     parameters.metadata["tags"] = ["parameters"]
     book.cells = [parameters, nbformat.v4.new_code_cell("raise RuntimeError('planted failure')")]
     book.metadata["kernelspec"] = {"name": "arf-eval", "display_name": "ARF", "language": "python"}
@@ -184,3 +184,36 @@ def test_failing_cell_names_notebook_and_cell(first_run, small_wave, tmp_path):
         run_report(config, notebooks=[notebook], progress=False)
     assert (first_run.output_dir / "report.html").read_bytes() == before
     assert (first_run.output_dir.with_name("region.failed") / "notebooks").exists()
+
+
+def test_a_misspelt_parameter_is_an_error_before_anything_runs(first_run, small_wave, tmp_path):
+    reports = first_run.output_dir.parents[1]
+    before = (first_run.output_dir / "report.html").read_bytes()
+    config = load_config(_config(tmp_path, small_wave, reports))
+    with pytest.raises(PipelineError, match=r"01_data_quality.ipynb does not declare .*data_dirr"):
+        run_report(config, progress=False, extra_parameters={"data_dirr": str(tmp_path)})
+    assert (first_run.output_dir / "report.html").read_bytes() == before
+
+
+def test_a_notebook_run_by_hand_writes_to_scratch_not_the_report(first_run, small_wave, tmp_path):
+    """JupyterLab or papermill by hand, with a smaller min_cell: the published report is untouched."""
+    import papermill as pm
+
+    from evaluation.paths import NOTEBOOKS
+    from evaluation.pipeline.run import KERNEL_NAME
+
+    published = first_run.output_dir / "tables"
+    before = {p.name: p.read_bytes() for p in published.iterdir()}
+    config = _config(tmp_path, small_wave, first_run.output_dir.parents[1])
+    pm.execute_notebook(
+        str(NOTEBOOKS / "02_awareness_by_seniority.ipynb"),
+        str(tmp_path / "by_hand.ipynb"),
+        parameters={"config": str(config), "min_cell": 5},
+        kernel_name=KERNEL_NAME,
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+    )
+    assert {p.name: p.read_bytes() for p in published.iterdir()} == before
+    scratch = tmp_path / "scratch" / "region" / "tables"
+    assert (scratch / "awareness_by_role_level.csv").exists()
+    assert "Scratch run" in (tmp_path / "by_hand.ipynb").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ def test_export_then_import_keeps_every_segment_and_case(tmp_path):
     runner = CliRunner()
     exported = runner.invoke(app, ["export-themes", str(WAVE), "--out", str(tmp_path / "out")])
     assert exported.exit_code == 0, exported.output
-    themes = tmp_path / "out" / "themes"
+    themes = tmp_path / "out"  # written into --out itself
     assert {p.name for p in themes.iterdir()} >= {
         "project.qdpx",
         "codebook.qdc",
@@ -50,5 +50,5 @@ def test_two_exports_are_byte_identical(tmp_path):
         result = runner.invoke(app, ["export-themes", str(WAVE), "--out", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
     for file in ("project.qdpx", "codebook.qdc", "coded_segments.csv"):
-        first = (tmp_path / "a" / "themes" / file).read_bytes()
-        assert first == (tmp_path / "b" / "themes" / file).read_bytes(), file
+        first = (tmp_path / "a" / file).read_bytes()
+        assert first == (tmp_path / "b" / file).read_bytes(), file

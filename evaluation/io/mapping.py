@@ -10,6 +10,10 @@ an export's columns become the instrument's variables::
     constants: {wave: "2025"}    # variables the export does not hold
     not_asked: []                # variables this wave did not ask (left blank)
     organisation_from: org_name  # fill org_code, org_name, icb, org_type from organisations.csv
+    exclude_responses:           # rows that are not respondents: excluded, with the reason
+      - column: Status
+        values: [Survey Preview, Survey Test]
+        reason: survey preview or test response
     answers:                     # answer text -> instrument label, for every variable
       Neutral: Neither agree nor disagree
     columns:                     # instrument variable -> export column
@@ -31,6 +35,10 @@ Confidentiality is enforced here: every column of the export must be mapped or d
 new personal-data column (a "Phone" field added to next year's form) stops the read instead of
 travelling silently into the analysis. Dropped columns are removed before anything else happens,
 and counted (:attr:`ExportRead.dropped`) so the manifest can say what was discarded.
+
+Qualtrics exports mark preview, test and spam responses in ``Status`` (and
+``DistributionChannel``); those rows are excluded with their reason whatever the mapping says, so a
+colleague's "Survey Preview" click is never analysed as a member of staff.
 
 Problems name the file, the row as the user sees it, the export's column, the value and what was
 expected. Rows with an unreadable answer are excluded (``on_error="exclude"``) or stop the load
@@ -65,6 +73,7 @@ _KEYS = {
     "answers",
     "columns",
     "multi_select",
+    "exclude_responses",
     "description",
 }
 _FLAG_TEXT = {"1", "0", "true", "false", "yes", "no"}
@@ -97,6 +106,33 @@ class MultiSelect:
 
 
 @dataclass(frozen=True)
+class ExcludeRule:
+    """Rows whose ``column`` holds one of ``values`` are not responses (previews, tests, spam)."""
+
+    column: ColumnRef
+    values: tuple[str, ...]
+    reason: str
+    required: bool = True  # a rule the mapping names needs its column; built-in rules do not
+
+
+# Qualtrics' own markers (``Status``: text with "Use choice text", codes otherwise).
+QUALTRICS_RULES = (
+    ExcludeRule(
+        ColumnRef(header="Status"),
+        ("Survey Preview", "Survey Test", "Spam", "Preview Spam", "1", "2", "8", "9"),
+        "survey preview, test or spam response (Qualtrics Status)",
+        required=False,
+    ),
+    ExcludeRule(
+        ColumnRef(header="DistributionChannel"),
+        ("preview", "test"),
+        "survey preview or test response (Qualtrics DistributionChannel)",
+        required=False,
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Mapping:
     """A parsed column mapping (see the module docstring for the file format)."""
 
@@ -112,17 +148,22 @@ class Mapping:
     columns: dict[str, ColumnRef] = field(default_factory=dict)
     column_answers: dict[str, dict[str, str]] = field(default_factory=dict)
     multi_select: tuple[MultiSelect, ...] = ()
+    exclude_responses: tuple[ExcludeRule, ...] = ()
 
 
 @dataclass
 class ExportRead:
-    """An export read through its mapping: instrument cells, what was dropped, what was wrong."""
+    """An export read through its mapping: instrument cells, what was dropped, what was wrong.
+
+    ``excluded``: source row -> reason, for rows that are not responses (previews, tests).
+    """
 
     cells: pd.DataFrame
     problems: list[Problem]
     dropped: pd.DataFrame
     format: str
     encoding: str | None
+    excluded: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -266,6 +307,7 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
         for i, spec in enumerate(raw.get("drop") or [])
         if (ref := _ref(spec, f"drop[{i}]", problems)) is not None
     )
+    exclude = _exclude_rules(raw.get("exclude_responses"), problems)
     if problems:
         raise InputError([Problem(file, None, None, None, p) for p in problems])
     return Mapping(
@@ -281,7 +323,27 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
         columns=columns,
         column_answers=column_answers,
         multi_select=tuple(multi),
+        exclude_responses=exclude,
     )
+
+
+def _exclude_rules(value: object, problems: list[str]) -> tuple[ExcludeRule, ...]:
+    """The mapping's ``exclude_responses``: a list of ``{column, values, reason}``."""
+    rules = []
+    for i, spec in enumerate(value or []):
+        where = f"exclude_responses[{i}]"
+        if not isinstance(spec, dict) or not {"column", "values"} <= spec.keys():
+            problems.append(f"{where} needs 'column' and 'values' (and optionally 'reason')")
+            continue
+        ref = _ref(spec["column"], f"{where}.column", problems)
+        values = spec["values"]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            problems.append(f"{where}.values must be a list of answers")
+            continue
+        reason = str(spec.get("reason") or f"not a response ({ref} is one of {values})")
+        if ref is not None:
+            rules.append(ExcludeRule(ref, tuple(values), reason))
+    return tuple(rules)
 
 
 def load_mapping(path: Path | str, instrument: Instrument | None = None) -> Mapping:
@@ -533,6 +595,8 @@ def read_export(
     file = raw.file
     columns = _Columns(raw)
     problems = list(raw.problems)
+    rules = mapping.exclude_responses + (QUALTRICS_RULES if raw.format == "qualtrics" else ())
+    excluded = _excluded_rows(raw, rules, columns)
 
     dropped_rows = []
     for ref in mapping.drop:
@@ -589,7 +653,27 @@ def read_export(
         raise InputError(columns.problems + [p for p in problems if p.severity == "warning"])
     if not len(raw.cells.index):
         raise InputError("the export has a header but no responses", file=file)
-    return ExportRead(cells.astype(str), problems, dropped, raw.format, raw.encoding)
+    problems = [p for p in problems if p.row not in excluded]
+    return ExportRead(cells.astype(str), problems, dropped, raw.format, raw.encoding, excluded)
+
+
+def _excluded_rows(raw: RawTable, rules: tuple[ExcludeRule, ...], columns: _Columns) -> dict:
+    """Source row -> reason for rows that are not responses (read before columns are dropped)."""
+    excluded: dict[int, str] = {}
+    for rule in rules:
+        header = next((h for h in columns.headers if _matches(rule.column, h, raw)), None)
+        if header is None:
+            if rule.required:
+                columns.problems.append(
+                    Problem(raw.file, None, str(rule.column), None,
+                            "exclude_responses names a column the export does not have")
+                )  # fmt: skip
+            continue
+        wanted = {_normalise(v) for v in rule.values}
+        hit = raw.cells[header].map(_normalise).isin(wanted)
+        for row in raw.cells.index[hit.to_numpy()]:
+            excluded.setdefault(int(row), rule.reason)
+    return excluded
 
 
 def _matches(ref: ColumnRef, header: str, raw: RawTable) -> bool:
@@ -624,7 +708,7 @@ def load_export(
     instrument = instrument or load_instrument()
     read = read_export(path, mapping_path, instrument)
     file = str(path)
-    reasons: dict[int, str] = {}
+    reasons: dict[int, str] = dict(read.excluded)
     for p in read.problems:
         if p.severity == "error" and p.row is not None:
             reasons.setdefault(p.row, f"unreadable {p.column}: {p.message}")

@@ -1,9 +1,13 @@
-"""``arf-eval validate``: a readable validation report for a survey file or a wave folder.
+"""``arf-eval validate``: a readable validation report for a wave's config, folder or survey file.
+
+Given a config (``evaluation.yaml``), or a wave folder holding one, the survey is loaded exactly
+as a report run loads it (:func:`evaluation.io.wave.load_wave`: the export's mapping applied,
+previews excluded, the config's invalid-row policy), so what ``validate`` accepts, ``run``
+accepts. A folder without a config is checked as ``survey.csv`` plus ``focus_group/``.
 
 The report lists what was read, the row account (analysed, excluded and why) and every problem
-with its file, row, column and value. A file is usable when it has no errors (warnings are kept
-for the evaluator to review); a wave folder is usable when its survey is and its focus-group
-files parse.
+with its file, row, column and value; the same problem on many rows is listed once with its
+count and rows. Usable = no errors (warnings are kept for the evaluator to review).
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evaluation.errors import InputError, Problem
-from evaluation.io.survey import LoadedSurvey, load_survey
+from evaluation.errors import InputError, Problem, group_problems
+from evaluation.io.survey import LoadedSurvey
 
 
 @dataclass
@@ -36,8 +40,9 @@ class ValidationReport:
             for row in self.survey.summary().itertuples(index=False):
                 reason = f" ({row.reason})" if row.reason else ""
                 lines.append(f"  {row.status:<9} {row.rows:>6}{reason}")
-        errors = [p for p in self.problems if p.severity == "error"]
-        warnings = [p for p in self.problems if p.severity == "warning"]
+        grouped = group_problems(self.problems)
+        errors = [p for p in grouped if p.severity == "error"]
+        warnings = [p for p in grouped if p.severity == "warning"]
         for title, items in (("Errors", errors), ("Warnings", warnings)):
             if items:
                 lines += ["", f"{title} ({len(items)}):"]
@@ -71,16 +76,50 @@ def _validate_focus_group(folder: Path, report: ValidationReport) -> None:
 
 
 def validate_path(path: Path | str) -> ValidationReport:
-    """Validate a survey file, or a wave folder (its survey.csv and focus_group/)."""
+    """Validate a config, a wave folder (its config, else survey.csv and focus_group/) or a file."""
     path = Path(path)
+    config = path / "evaluation.yaml" if path.is_dir() else path
+    if config.suffix.lower() in {".yaml", ".yml"} and config.is_file():
+        return validate_config(config)
     report = ValidationReport(path=path)
     survey_path = path / "survey.csv" if path.is_dir() else path
     try:
-        report.survey = load_survey(survey_path, on_error="exclude")
+        from evaluation.io.wave import load_wave_survey
+
+        report.survey = load_wave_survey(survey_path, on_error="exclude")
         report.problems += report.survey.problems
         report.checked.append(f"{survey_path} ({len(report.survey.account)} rows)")
     except InputError as exc:
         report.problems += exc.problems
     if path.is_dir() and (path / "focus_group").is_dir():
         _validate_focus_group(path / "focus_group", report)
+    return report
+
+
+def validate_config(path: Path) -> ValidationReport:
+    """Validate a wave as its config describes it: survey (through its mapping) and focus groups."""
+    from evaluation.io.wave import check_excluded_share, load_wave_survey
+    from evaluation.pipeline.config import load_config
+
+    report = ValidationReport(path=path)
+    try:
+        config = load_config(path)
+    except InputError as exc:
+        report.problems += exc.problems
+        return report
+    report.checked.append(f"{path} (config of wave {config.wave})")
+    try:
+        report.survey = load_wave_survey(config.survey, config.mapping, on_error="exclude")
+        report.problems += report.survey.problems
+        via = f" through {config.relative(config.mapping)}" if config.mapping else ""
+        report.checked.append(f"{config.survey}{via} ({len(report.survey.account)} rows)")
+    except InputError as exc:
+        report.problems += exc.problems
+    if report.survey is not None:
+        try:
+            check_excluded_share(report.survey, config.max_excluded_share, str(config.survey))
+        except InputError as exc:  # its first problem says why; the rest are listed already
+            report.problems.insert(0, exc.problems[0])
+    if config.focus_group and config.focus_group.is_dir():
+        _validate_focus_group(config.focus_group, report)
     return report

@@ -16,7 +16,14 @@ from evaluation.pipeline.run import COMPARISON_NOTEBOOK, RunResult, run_report
 
 def wave_config(wave: int, source: str = "synthetic") -> EvaluationConfig:
     """The config of ``survey_data/<source>/<wave>/evaluation.yaml``."""
-    return load_config(SURVEY_DATA / source / str(wave) / "evaluation.yaml")
+    path = SURVEY_DATA / source / str(wave) / "evaluation.yaml"
+    if not path.is_file():
+        held = sorted(p.parent.name for p in (SURVEY_DATA / source).glob("*/evaluation.yaml"))
+        raise InputError(
+            f"no wave {wave} under survey_data/{source}/ (waves held: {', '.join(held) or 'none'});"
+            " for a wave kept elsewhere use --config with its evaluation.yaml"
+        )
+    return load_config(path)
 
 
 def run_comparison(waves: list[int], source: str = "synthetic", progress: bool = True) -> RunResult:
@@ -39,12 +46,12 @@ def compare_configs(
 ) -> RunResult:
     """The year-on-year report of ``current`` against ``previous``."""
     first, second = previous.wave, current.wave
-    parameters = {
-        "previous_wave": first,
-        "current_wave": second,
-        "previous_dir": str(previous.data_dir),
-        "current_dir": str(current.data_dir),
-    }
+    if first >= second:
+        raise InputError(
+            f"the previous wave ({first}) must come before the current one ({second})",
+            file=current.relative(previous.path),
+        )
+    parameters = {"previous_config": current.relative(previous.path)}
     titled = replace(current, title=f"{current.title}: year-on-year change from {first}")
     return run_report(
         titled,
@@ -52,4 +59,5 @@ def compare_configs(
         progress=progress,
         extra_parameters=parameters,
         output_dir=current.output / f"{first}-{second}" / "region",
+        previous=previous,
     )

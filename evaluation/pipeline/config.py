@@ -11,6 +11,7 @@
     pack_min_respondents: 30           # organisations/ICBs below this get no pack of their own
     margins: null                      # population margins for raking weights (optional)
     on_invalid_rows: exclude           # or "fail": stop at the first invalid row
+    max_excluded_share: 0.25           # refuse a run that would exclude more of the rows than this
     redact_names: null                 # file of names to redact (one per line), besides patterns
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
@@ -20,6 +21,7 @@ Paths are resolved relative to the config file so a wave folder can be moved as 
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from evaluation.paths import REPORTS, SURVEY_DATA
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
     "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
+    "max_excluded_share",
 }  # fmt: skip
 
 
@@ -53,28 +56,31 @@ class EvaluationConfig:
     redact_names: Path | None = None
     seed: int = 20250101
     title: str = "Evaluation of the NHS North West Anti-racist Framework"
+    max_excluded_share: float = 0.25
 
     @property
     def data_dir(self) -> Path:
         return self.survey.parent
 
-    def parameters(self, scope: str = "region", scope_value: str | None = None) -> dict:
-        """The notebook parameters (papermill) for one report of this wave."""
-        return {
-            "wave": self.wave,
-            "data_dir": str(self.data_dir),
-            "focus_group_dir": str(self.focus_group) if self.focus_group else "",
-            "codebook_path": str(self.codebook),
-            "margins_path": str(self.margins) if self.margins else "",
-            "min_cell": self.min_cell,
-            "pack_min_respondents": self.pack_min_respondents,
-            "scope": scope,
-            "scope_value": scope_value or "",
-            "seed": self.seed,
-        }
+    @property
+    def folder(self) -> Path:
+        """The config's own folder: every path it names, and every path it reports, is relative
+        to it, so a wave folder can move (or be run on another machine) as a whole."""
+        return self.path.parent
+
+    def relative(self, path: Path | None) -> str:
+        """``path`` as the config would name it: relative to the config's folder, with ``/``."""
+        if path is None:
+            return ""
+        return Path(os.path.relpath(path, self.folder)).as_posix()
 
     def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+        """Every setting, paths relative to the config's folder (the same on any machine)."""
+        return {
+            k: (self.relative(v) if isinstance(v, Path) else v)
+            for k, v in asdict(self).items()
+            if k != "path"
+        } | {"path": self.path.name}
 
 
 def _problem(path: Path, key: str, message: str, value: object = None) -> InputError:
@@ -115,9 +121,12 @@ def load_config(path: Path | str) -> EvaluationConfig:
     on_invalid = raw.get("on_invalid_rows", "exclude")
     if on_invalid not in {"exclude", "fail"}:
         raise _problem(path, "on_invalid_rows", "expected 'exclude' or 'fail'", on_invalid)
-    min_cell = int(raw.get("min_cell", 11))
-    if min_cell < 1:
-        raise _problem(path, "min_cell", "must be at least 1", min_cell)
+    min_cell = _number(raw, "min_cell", 11, int, path, minimum=1)
+    pack_min = _number(raw, "pack_min_respondents", 30, int, path, minimum=1)
+    seed = _number(raw, "seed", 20250101, int, path, minimum=0)
+    max_excluded = _number(raw, "max_excluded_share", 0.25, float, path, minimum=0.0)
+    if max_excluded > 1:
+        raise _problem(path, "max_excluded_share", "a share: between 0 and 1", max_excluded)
     codebook = resolve("codebook") or (SURVEY_DATA / "codebook.yaml")
     output = resolve("output", must_exist=False) or REPORTS
     return EvaluationConfig(
@@ -128,12 +137,32 @@ def load_config(path: Path | str) -> EvaluationConfig:
         codebook=codebook,
         output=output,
         min_cell=min_cell,
-        pack_min_respondents=int(raw.get("pack_min_respondents", 30)),
+        pack_min_respondents=pack_min,
         mapping=resolve("mapping"),
         margins=resolve("margins"),
         on_invalid_rows=on_invalid,
         previous_wave=resolve("previous_wave"),
         redact_names=resolve("redact_names"),
-        seed=int(raw.get("seed", 20250101)),
+        seed=seed,
         title=str(raw.get("title", EvaluationConfig.title)),
+        max_excluded_share=max_excluded,
     )
+
+
+def _number(
+    raw: dict, key: str, default: float, kind: type, path: Path, minimum: float
+) -> int | float:
+    """A numeric setting, or an :class:`InputError` naming the file, the key and the value."""
+    value = raw.get(key, default)
+    wanted = "a whole number" if kind is int else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _problem(path, key, f"expected {wanted}", value)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise _problem(path, key, f"expected {wanted}", value) from None
+    if kind is int and isinstance(value, float) and value != number:
+        raise _problem(path, key, f"expected {wanted}", value)
+    if number < minimum:
+        raise _problem(path, key, f"must be at least {minimum}", value)
+    return number

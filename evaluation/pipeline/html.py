@@ -58,6 +58,8 @@ def combine_notebooks(paths: list[Path], title: str, parameters: dict) -> nbform
                 continue
             _clean_outputs(cell)
             cells.append(cell)
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"  # not nbformat's random ids: two runs, the same bytes
     combined = nbformat.v4.new_notebook(cells=cells)
     combined.metadata = books[0].metadata if books else {}
     return combined

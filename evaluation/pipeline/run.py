@@ -21,10 +21,19 @@ from pathlib import Path
 import papermill as pm
 from tqdm.auto import tqdm
 
-from evaluation.io.survey import load_survey
+from evaluation.errors import InputError
+from evaluation.io.wave import load_wave
 from evaluation.paths import NOTEBOOKS
 from evaluation.pipeline.config import EvaluationConfig
-from evaluation.report import WORK_DIR, cache_inputs, prepare_inputs, read_names, scope_survey
+from evaluation.report import (
+    RUN_DIR_ENV,
+    SCOPES,
+    WORK_DIR,
+    cache_inputs,
+    prepare_inputs,
+    read_names,
+    write_run_file,
+)
 
 KERNEL_NAME = "arf-eval"
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
@@ -59,10 +68,46 @@ def ensure_kernel(name: str = KERNEL_NAME) -> None:
         install(kernel_name=name, display_name="ARF evaluation", prefix=sys.prefix)
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
-    """Run one notebook with papermill; raise :class:`PipelineError` naming the failing cell."""
-    declared = pm.inspect_notebook(str(notebook))
-    parameters = {k: v for k, v in parameters.items() if k in declared}
+def check_parameters(notebooks: list[Path], parameters: dict) -> None:
+    """Every parameter passed must be declared by every notebook, before any kernel starts.
+
+    The parameters cell is the notebook's signature: a misspelt or renamed parameter would
+    otherwise be dropped by papermill and the notebook would quietly run on its default (the
+    synthetic wave).
+    """
+    for notebook in notebooks:
+        declared = pm.inspect_notebook(str(notebook))
+        unknown = sorted(set(parameters) - set(declared))
+        if unknown:
+            raise PipelineError(
+                f"notebook {notebook.name} does not declare the parameter(s) "
+                f"{', '.join(unknown)}; it declares: {', '.join(sorted(declared))}"
+            )
+
+
+def _relative_metadata(output: Path) -> None:
+    """Executed notebooks name themselves, not the machine's folders, in papermill's metadata."""
+    import nbformat
+
+    book = nbformat.read(str(output), as_version=4)
+    meta = book.metadata.get("papermill", {})
+    meta["input_path"] = f"notebooks/{output.name}"
+    meta["output_path"] = f"notebooks/{output.name}"
+    nbformat.write(book, str(output))
+
+
+def execute_notebook(
+    notebook: Path, output: Path, parameters: dict, run_dir: Path | None = None
+) -> float:
+    """Run one notebook with papermill; raise :class:`PipelineError` naming the failing cell.
+
+    ``run_dir`` is the run being built: the kernel finds it in its environment
+    (:data:`~evaluation.report.RUN_DIR_ENV`) and publishes there; without it the notebook runs as a
+    scratch run, as by hand.
+    """
+    check_parameters([notebook], parameters)
+    if run_dir is not None:
+        os.environ[RUN_DIR_ENV] = str(run_dir)  # inherited by the kernel papermill starts
     start = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -85,6 +130,10 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict) -> float:
             f"notebook {notebook.name} failed at cell {cell}"
             f" ({first!r}): {exc.ename}: {exc.evalue}. The executed notebook is {output}"
         ) from exc
+    finally:
+        if run_dir is not None:
+            os.environ.pop(RUN_DIR_ENV, None)
+    _relative_metadata(output)
     return time.perf_counter() - start
 
 
@@ -106,6 +155,7 @@ def _execute_all(
     workers: int | None,
     progress: bool,
     label: str,
+    run_dir: Path,
 ) -> dict[str, float]:
     """Run the notebooks, ``workers`` at a time (default: one per core).
 
@@ -121,12 +171,16 @@ def _execute_all(
     try:
         if workers == 1:
             for book in books:
-                timings[book.stem] = execute_notebook(book, executed / book.name, parameters)
+                timings[book.stem] = execute_notebook(
+                    book, executed / book.name, parameters, run_dir
+                )
                 bar.update()
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = {
-                    pool.submit(execute_notebook, book, executed / book.name, parameters): book
+                    pool.submit(
+                        execute_notebook, book, executed / book.name, parameters, run_dir
+                    ): book
                     for book in books
                 }
                 try:
@@ -139,6 +193,59 @@ def _execute_all(
     finally:
         bar.close()
     return {book.stem: timings[book.stem] for book in books}
+
+
+def check_scope(scope: str, scope_value: str | None) -> None:
+    """A clear error for a scope that does not exist or a unit given where none is taken."""
+    if scope not in SCOPES:
+        raise InputError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}")
+    if scope == "region" and scope_value:
+        raise InputError(
+            f"--only {scope_value!r} needs --scope icb or --scope org (the region has no units)"
+        )
+
+
+def check_unit(frame, scope: str, scope_value: str | None, min_respondents: int) -> None:
+    """The unit of an ICB or organisation report exists and is large enough for a pack."""
+    from evaluation.pipeline.packs import pack_units
+
+    if scope == "region":
+        return
+    if not scope_value:
+        raise InputError(f"--scope {scope} with one unit needs --only (an ICB name or org_code)")
+    units = pack_units(frame, scope, min_respondents)
+    if scope_value not in set(units["unit"]):
+        import difflib
+
+        close = difflib.get_close_matches(scope_value, units["unit"].tolist(), n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        raise InputError(f"no {scope} {scope_value!r} among the wave's respondents{hint}")
+    if not units.loc[units["unit"] == scope_value, "gets_pack"].iloc[0]:
+        raise InputError(
+            f"{scope} {scope_value!r} has fewer than {min_respondents} respondents "
+            "(pack_min_respondents): too few for a pack of its own"
+        )
+
+
+def report_parameters(config: EvaluationConfig, scope: str, scope_value: str | None) -> dict:
+    """The parameters every report notebook is given: the config (named relative to its own
+    folder, so the same on any machine) and the scope. Everything else comes from the config."""
+    return {"config": config.path.name, "scope": scope, "scope_value": scope_value or ""}
+
+
+def shown_parameters(config: EvaluationConfig, scope: str, scope_value: str | None) -> dict:
+    """What the report and its manifest say it was run with (no machine paths)."""
+    return {
+        "wave": config.wave,
+        "config": config.path.name,
+        "survey": config.relative(config.survey),
+        "mapping": config.relative(config.mapping),
+        "scope": scope,
+        "scope_value": scope_value or "",
+        "min_cell": config.min_cell,
+        "pack_min_respondents": config.pack_min_respondents,
+        "seed": config.seed,
+    }
 
 
 def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
@@ -178,39 +285,46 @@ def run_report(
     extra_parameters: dict | None = None,
     output_dir: Path | None = None,
     notebook_workers: int | None = None,
+    previous: EvaluationConfig | None = None,
 ) -> RunResult:
-    """Build one complete report (see the module docstring) and return where it is."""
+    """Build one complete report (see the module docstring) and return where it is.
+
+    ``previous``: the previous wave's config, for the year-on-year report (its survey is loaded
+    the same way and cached beside this wave's).
+    """
     from evaluation.audit import audit_report
     from evaluation.pipeline.dictionary import write_table_dictionary
     from evaluation.pipeline.html import build_html
     from evaluation.pipeline.manifest import write_manifest
 
+    check_scope(scope, scope_value)
+    books = notebooks if notebooks is not None else report_notebooks()
+    parameters = report_parameters(config, scope, scope_value) | (extra_parameters or {})
+    check_parameters(books, parameters)
     ensure_kernel()
+    start = time.perf_counter()
+    loaded = load_wave(config)  # bad input stops here, before anything is written
+    check_unit(loaded.frame, scope, scope_value, config.pack_min_respondents)
     final = output_dir or destination(config, scope, scope_value)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     timings: dict[str, float] = {}
     try:
-        start = time.perf_counter()
-        loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
-                             else "exclude")  # fmt: skip
-        scope_survey(loaded.frame, scope, scope_value)  # fails early on an unknown scope value
         prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
-        cache_inputs(prepared, tmp)
+        previous_frame = load_wave(previous).frame if previous else None
+        cache_inputs(prepared, tmp, previous_frame)
+        write_run_file(tmp, config, scope, scope_value, previous)
         timings["load_validate_redact"] = time.perf_counter() - start
-        parameters = config.parameters(scope, scope_value) | {"output_dir": str(tmp)}
-        parameters |= extra_parameters or {}
         executed = tmp / "notebooks"
         executed.mkdir()
-        books = notebooks if notebooks is not None else report_notebooks()
         timings |= _execute_all(books, executed, parameters, notebook_workers, progress,
-                                f"{config.wave} {scope} {scope_value or ''}".strip())  # fmt: skip
+                                f"{config.wave} {scope} {scope_value or ''}".strip(),
+                                tmp)  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()
-        declared = set().union(*(pm.inspect_notebook(str(book)) for book in books))
-        parameters = {k: v for k, v in parameters.items() if k in declared}
+        shown = shown_parameters(config, scope, scope_value) | (extra_parameters or {})
         start = time.perf_counter()
-        build_html(sorted(executed.glob("*.ipynb")), tmp / "report.html", config, parameters)
+        build_html(sorted(executed.glob("*.ipynb")), tmp / "report.html", config, shown)
         timings["html_export"] = time.perf_counter() - start
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)
         write_table_dictionary(tmp)
@@ -218,7 +332,7 @@ def run_report(
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:20])
             raise PipelineError(f"the disclosure audit failed; nothing was published:\n{listed}")
-        write_manifest(tmp, config, parameters, loaded, timings, prepared.redactions)
+        write_manifest(tmp, config, shown, loaded, timings, prepared.redactions)
     except BaseException:
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)  # never leave respondent-level data
         failed = final.with_name(final.name + ".failed")

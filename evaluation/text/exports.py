@@ -48,15 +48,17 @@ def write_theme_exports(
     version: str,
     project_name: str,
     principles: Mapping[str, str] | None = None,
+    subfolder: str = "themes",
 ) -> dict[str, Path]:
-    """Write every theme export into ``folder/themes/`` and return the paths by short name.
+    """Write every theme export into ``folder/themes/`` (``folder/<subfolder>``; ``""``: into
+    ``folder`` itself) and return the paths by short name.
 
     Files: ``project.qdpx`` (see :func:`~evaluation.text.refi_qda.export_qdpx` for the frames),
     ``codebook.qdc``, ``codebook.yaml``, ``coded_segments.csv``, ``coded_segments.parquet`` and
     ``codes_by_case.csv``. Every file is a pure function of the inputs (no dates), so re-running a
     report leaves them byte-identical.
     """
-    themes = Path(folder) / "themes"
+    themes = Path(folder) / subfolder
     themes.mkdir(parents=True, exist_ok=True)
     paths = {
         "qdpx": export_qdpx(

@@ -39,8 +39,11 @@ class ThemeProject:
     cases: pd.DataFrame
     turns: pd.DataFrame | None
 
-    def write(self, folder: Path | str, project_name: str) -> dict[str, Path]:
-        """Write ``folder/themes/``: project.qdpx, codebook.qdc/.yaml, coded segments, cases."""
+    def write(
+        self, folder: Path | str, project_name: str, subfolder: str = "themes"
+    ) -> dict[str, Path]:
+        """Write ``folder/themes/`` (or ``folder/<subfolder>``): project.qdpx, codebook.qdc and
+        .yaml, coded segments, cases."""
         return write_theme_exports(
             folder,
             self.codebook.to_frame(),
@@ -50,6 +53,7 @@ class ThemeProject:
             self.turns,
             version=self.codebook.version,
             project_name=project_name,
+            subfolder=subfolder,
         )
 
 
@@ -118,15 +122,17 @@ def build_theme_project(
 
 
 def export_wave_themes(
-    wave_dir: Path | str, out: Path | str, codebook_path: Path | str | None = None
+    loaded: object,
+    focus_group: Path | None,
+    out: Path | str,
+    codebook_path: Path | str | None = None,
+    names: tuple[str, ...] = (),
+    project_name: str = "ARF evaluation",
 ) -> list[Path]:
-    """``arf-eval export-themes``: validate, redact, code and export a wave folder's themes."""
-    from evaluation.io.survey import load_survey
+    """``arf-eval export-themes``: redact, code and export a loaded wave's themes into ``out``."""
     from evaluation.report import prepare_inputs
 
-    wave_dir = Path(wave_dir)
-    loaded = load_survey(wave_dir, on_error="exclude")
-    prepared = prepare_inputs(loaded, wave_dir / "focus_group")
+    prepared = prepare_inputs(loaded, focus_group, names)  # type: ignore[arg-type]
     project = build_theme_project(
         load_codebook(codebook_path),
         prepared.survey.frame,
@@ -134,7 +140,7 @@ def export_wave_themes(
         prepared.sources,
         prepared.codings,
     )
-    paths = project.write(out, project_name=f"ARF evaluation {wave_dir.name}")
+    paths = project.write(out, project_name=project_name, subfolder="")
     return list(paths.values())
 
 

@@ -52,8 +52,13 @@ def segment_id(coder: str, source_id: str, start: int, end: int, code_id: str) -
     return f"{coder}:{source_id}:{start}-{end}:{code_id}"
 
 
-def turn_units(turns: pd.DataFrame) -> pd.DataFrame:
-    """Transcript turns (the turns frame) as units: one per turn, spoken by ``speaker``."""
+def turn_units(turns: pd.DataFrame | None) -> pd.DataFrame:
+    """Transcript turns (the turns frame) as units: one per turn, spoken by ``speaker``.
+
+    ``None`` (a wave without focus groups) gives no units, with the units' columns.
+    """
+    if turns is None:
+        turns = pd.DataFrame(columns=["source_id", "turn", "speaker", "start", "end", "text"])
     return pd.DataFrame(
         {
             "source_id": turns["source_id"].astype("string"),
@@ -137,6 +142,14 @@ def make_segments(
         }
     )
     return _typed(frame)
+
+
+def coded_units(codings: dict[str, pd.DataFrame], units: pd.DataFrame) -> pd.DataFrame:
+    """Every coder's segments (coder -> segments) as coded units, coders in name order."""
+    parts = [segments_to_units(codings[coder], units) for coder in sorted(codings)]
+    if not parts:
+        return pd.DataFrame(columns=["source_id", "unit", "code_id", "coder"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def segments_to_units(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

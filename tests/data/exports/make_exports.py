@@ -155,6 +155,10 @@ def write_qualtrics(cells: pd.DataFrame, instrument, folder: Path) -> None:
         ]
         answers = [row[v.name] for v in variables]
         records.append([*meta, *answers, ",".join(_chosen(row, instrument))])
+    # A colleague testing the survey: Qualtrics marks it "Survey Preview"; it is not a respondent.
+    preview = list(records[3])
+    preview[2], preview[3], preview[7], preview[8] = "Survey Preview", "", "R_preview", ""
+    records.append(preview)
     pd.DataFrame(records).to_csv(
         folder / "qualtrics.csv",
         index=False,
