@@ -309,7 +309,8 @@ def load_inputs(config: EvaluationConfig, output_dir: Path | str) -> PreparedInp
     """The prepared inputs: from the run's cache when present, else prepared now (by hand)."""
     work = Path(output_dir) / WORK_DIR
     if not (work / SURVEY_CACHE).exists():
-        return prepare_inputs(load_wave(config), config.focus_group, read_names(config.redact_names))
+        names = read_names(config.redact_names)
+        return prepare_inputs(load_wave(config), config.focus_group, names)
     frame = pd.read_parquet(work / SURVEY_CACHE)
     account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
     prepared = PreparedInputs(survey=LoadedSurvey(frame=frame, account=account, path=config.survey))
@@ -374,7 +375,8 @@ def open_report(
     if previous_config is not None:
         earlier = load_config(run.get("previous_config") or previous_config)
         cached = output_dir / WORK_DIR / PREVIOUS_CACHE
-        frame = pd.read_parquet(cached) if published and cached.exists() else load_wave(earlier).frame
+        use_cache = published and cached.exists()
+        frame = pd.read_parquet(cached) if use_cache else load_wave(earlier).frame
         previous, previous_wave = scope_survey(frame, scope, scope_value), earlier.wave
     rep = ReportContext(
         config=cfg,

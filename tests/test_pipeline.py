@@ -196,7 +196,7 @@ def test_a_misspelt_parameter_is_an_error_before_anything_runs(first_run, small_
 
 
 def test_a_notebook_run_by_hand_writes_to_scratch_not_the_report(first_run, small_wave, tmp_path):
-    """JupyterLab or papermill by hand, with a smaller min_cell: the published report is untouched."""
+    """By hand (JupyterLab, papermill), smaller min_cell: the published report is untouched."""
     import papermill as pm
 
     from evaluation.paths import NOTEBOOKS

@@ -32,7 +32,7 @@ def load_wave_survey(
     on_error: str = "exclude",
     instrument: Instrument | None = None,
 ) -> LoadedSurvey:
-    """A survey file read plainly (instrument columns) or, with ``mapping``, as a platform export."""
+    """A survey read plainly, or with ``mapping`` as a platform export."""
     survey = Path(survey)
     if mapping is not None:
         from evaluation.io.mapping import load_export
