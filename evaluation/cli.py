@@ -24,6 +24,26 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., object])
+mapping_app = typer.Typer(help="Column mappings of survey-platform exports.", no_args_is_help=True)
+app.add_typer(mapping_app, name="mapping")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"arf-eval {version('arf-evaluation')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """ARF Evaluation Workbench: validate, generate, analyse and report."""
 
 
 def friendly_errors(command: F) -> F:
@@ -41,6 +61,10 @@ def friendly_errors(command: F) -> F:
         except PipelineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except OSError as exc:  # disk full, read-only or missing output folder
+            where = f" {exc.filename}" if exc.filename else ""
+            typer.echo(f"error: cannot read or write{where}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -48,9 +72,12 @@ def friendly_errors(command: F) -> F:
 @app.command()
 @friendly_errors
 def validate(
-    path: Annotated[Path, typer.Argument(help="A survey file (CSV/XLSX) or a wave folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A wave's evaluation.yaml, a wave folder, or a survey file."),
+    ],
 ) -> None:
-    """Validate a survey file or wave folder and print a readable report."""
+    """Validate a wave (as its config loads it: mapping applied) and print a readable report."""
     from evaluation.io.validation import validate_path
 
     report = validate_path(path)
@@ -67,7 +94,12 @@ def synth(
     out: Annotated[Path, typer.Option(help="Output wave folder.")] = Path("synthetic_wave"),
 ) -> None:
     """Generate a synthetic evaluation wave with planted, recorded effects."""
-    from evaluation.synth import generate_wave
+    from evaluation.synth import WAVES, generate_wave
+
+    if wave not in WAVES:
+        raise InputError(f"no synthetic parameters for wave {wave}: choose one of {sorted(WAVES)}")
+    if respondents < 1:
+        raise InputError(f"--respondents must be at least 1, not {respondents}")
 
     folder = generate_wave(wave=wave, respondents=respondents, seed=seed, out=out)
     typer.echo(f"wrote synthetic wave {wave} ({respondents} respondents, seed {seed}) to {folder}")
@@ -89,6 +121,9 @@ def run(
     from evaluation.pipeline.packs import run_packs
     from evaluation.pipeline.run import run_report
 
+    from evaluation.pipeline.run import check_scope
+
+    check_scope(scope, only)
     cfg = load_config(config)
     if scope == "region" or only:
         result = run_report(cfg, scope, only, progress=progress)
@@ -152,16 +187,70 @@ def audit(
 @app.command("export-themes")
 @friendly_errors
 def export_themes(
-    wave_dir: Annotated[Path, typer.Argument(help="A wave folder with focus_group/.")],
+    wave: Annotated[
+        Path, typer.Argument(help="A wave's evaluation.yaml, or a wave folder holding one.")
+    ],
     out: Annotated[Path, typer.Option(help="Folder for project.qdpx, codebook.qdc, CSVs.")],
     codebook: Annotated[Path | None, typer.Option(help="Codebook YAML.")] = None,
 ) -> None:
     """Code a wave's transcripts and free text and export the themes (REFI-QDA, CSV, Parquet)."""
+    from evaluation.io.wave import load_wave
+    from evaluation.pipeline.config import find_config, load_config
+    from evaluation.report import read_names
     from evaluation.text.project import export_wave_themes
 
-    written = export_wave_themes(wave_dir, out, codebook_path=codebook)
+    cfg = load_config(find_config(wave))
+    written = export_wave_themes(
+        load_wave(cfg),
+        cfg.focus_group,
+        out,
+        codebook_path=codebook or cfg.codebook,
+        names=read_names(cfg.redact_names),
+        project_name=f"ARF evaluation {cfg.wave}",
+    )
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+@app.command("import-survey")
+@friendly_errors
+def import_survey(
+    export: Annotated[Path, typer.Argument(help="A platform export (CSV, XLSX, SPSS .sav).")],
+    mapping: Annotated[Path, typer.Option(help="Its column mapping (YAML).")],
+    out: Annotated[Path, typer.Option(help="The canonical survey CSV to write.")],
+) -> None:
+    """Write a platform export as the canonical survey CSV (instrument columns and labels)."""
+    from evaluation.io.mapping import write_canonical_survey
+
+    result = write_canonical_survey(export, mapping, out)
+    typer.echo(result.text())
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@mapping_app.command("draft")
+@friendly_errors
+def mapping_draft(
+    export: Annotated[Path, typer.Argument(help="A platform export (CSV, XLSX, SPSS .sav).")],
+    out: Annotated[Path, typer.Option(help="Where to write the draft mapping (YAML).")],
+    format: Annotated[
+        str, typer.Option(help="csv, xlsx, qualtrics, smartsurvey, spss, or auto.")
+    ] = "auto",
+    wave: Annotated[int | None, typer.Option(help="The wave, if the export has no column.")] = None,
+) -> None:
+    """Draft a column mapping by matching the export's question wording to the instrument's."""
+    from evaluation.io.mapping_draft import write_draft
+
+    if out.exists():
+        raise InputError(f"{out} exists: the draft would overwrite it; choose another --out")
+    draft = write_draft(export, out, format, wave)
+    typer.echo(f"wrote {out}: {len(draft.mapping.get('columns', {}))} variables matched")
+    for line in draft.checks:
+        typer.echo(f"  check: {line}")
+    for column in draft.unmatched_columns:
+        typer.echo(f"  not matched: column {column!r} (map it or drop it)")
+    for variable in draft.unmatched_variables:
+        typer.echo(f"  not matched: variable {variable!r}")
+    typer.echo("Confirm every line of the draft before using it (mapping: in evaluation.yaml).")
 
 
 @app.command("import-themes")

@@ -69,12 +69,15 @@ def group_problems(problems: list[Problem]) -> list[Problem]:
     return out
 
 
+NO_FILE = "<input>"
+
+
 class InputError(ValueError):
     """Input that cannot be used. Carries one or more :class:`Problem` records."""
 
     def __init__(self, problems: list[Problem] | Problem | str, file: str | Path | None = None):
         if isinstance(problems, str):
-            problems = [Problem(str(file or "<input>"), None, None, None, problems)]
+            problems = [Problem(str(file or NO_FILE), None, None, None, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
@@ -83,4 +86,7 @@ class InputError(ValueError):
         more = len(grouped) - 20
         if more > 0:
             shown += f"\n  ... and {more} more"
-        super().__init__(f"{len(self.problems)} problem(s) in the input:\n{shown}")
+        if len(grouped) == 1:  # one mistake: one line
+            super().__init__(str(grouped[0]).removeprefix(f"{NO_FILE}: "))
+        else:
+            super().__init__(f"{len(self.problems)} problem(s) in the input:\n{shown}")

@@ -98,6 +98,7 @@ class ReportContext:
     survey: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     previous: pd.DataFrame | None = field(default=None, repr=False)  # comparison reports
     previous_wave: int | None = None
+    population: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the whole wave
     account: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     turns: pd.DataFrame | None = field(default=None, repr=False)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
@@ -127,7 +128,12 @@ class ReportContext:
 
     @property
     def scope_label(self) -> str:
-        return "North West region" if self.scope == "region" else f"{self.scope_value}"
+        """The report's unit in words: the region, an ICB, or an organisation's name and code."""
+        if self.scope == "region":
+            return "North West region"
+        if self.scope == "org" and "org_name" in self.survey and len(self.survey):
+            return f"{self.survey['org_name'].iloc[0]} ({self.scope_value})"
+        return f"{self.scope_value}"
 
     def table(self, frame: pd.DataFrame, name: str, title: str, note: str = "") -> None:
         """Audit, write and show a publishable table as "Table <section>.<k>"."""
@@ -389,6 +395,7 @@ def open_report(
         survey=scope_survey(prepared.survey.frame, scope, scope_value),
         previous=previous,
         previous_wave=previous_wave,
+        population=prepared.survey.frame,
         account=prepared.survey.account,
         turns=prepared.turns,
         sources=prepared.sources,

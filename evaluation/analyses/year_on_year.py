@@ -293,6 +293,13 @@ def planning_table(
                 out[f"respondents_per_wave_{c:g}pp"] = SUPPRESSED
             rows.append(out)
             continue
+        if pd.isna(row["pct"]) or not row["n"]:  # nobody in the population (a pack's empty group)
+            out.update(baseline_pct=math.nan, n=row["n"], next_n=math.nan, detectable_pp=math.nan)
+            for c in changes:
+                out[f"needed_per_wave_{c:g}pp"] = math.nan
+                out[f"respondents_per_wave_{c:g}pp"] = math.nan
+            rows.append(out)
+            continue
         p, n = float(row["pct"]) / 100, int(row["n"])
         share = n / total if total else math.nan
         planned = n if n_next is None else max(1, round(n_next * share))

@@ -743,3 +743,48 @@ def load_export(
         format=read.format,
         encoding=read.encoding,
     )
+
+
+@dataclass
+class CanonicalWrite:
+    """What ``arf-eval import-survey`` wrote, and which export rows it left out and why."""
+
+    path: Path
+    rows_read: int
+    rows_written: int
+    left_out: dict[int, str]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def text(self) -> str:
+        from evaluation.errors import group_problems
+
+        lines = [f"wrote {self.path}: {self.rows_written} of {self.rows_read} export rows"]
+        reasons = pd.Series(self.left_out, dtype=object).value_counts()
+        lines += [f"  left out {n} row(s): {reason}" for reason, n in reasons.items()]
+        lines += [f"  - {p}" for p in group_problems(self.problems)[:50]]
+        return "\n".join(lines)
+
+
+def write_canonical_survey(
+    export: Path | str, mapping: Path | str, out: Path | str, instrument: Instrument | None = None
+) -> CanonicalWrite:
+    """Write an export as the canonical survey CSV (instrument columns, instrument labels).
+
+    Rows that are not responses (previews, tests) and rows with an answer the mapping cannot read
+    are left out and listed with their reason, never written with the answer blanked: a blank is
+    "not answered", which an unreadable answer is not.
+    """
+    read = read_export(export, mapping, instrument)
+    left_out = dict(read.excluded)
+    for p in read.problems:
+        if p.severity == "error" and p.row is not None:
+            left_out.setdefault(p.row, f"unreadable {p.column}")
+    kept = read.cells.drop(index=list(left_out))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    kept.to_csv(out, index=False, encoding="utf-8", lineterminator="\n")
+    return CanonicalWrite(out, len(read.cells), len(kept), left_out, read.problems)

@@ -87,6 +87,16 @@ def _problem(path: Path, key: str, message: str, value: object = None) -> InputE
     return InputError([Problem(str(path), None, key, value, message)])
 
 
+def find_config(path: Path | str) -> Path:
+    """A config named directly, or the ``evaluation.yaml`` of a wave folder."""
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "evaluation.yaml").is_file():
+            raise InputError(f"no evaluation.yaml in the folder {path}", file=path)
+        return path / "evaluation.yaml"
+    return path
+
+
 def load_config(path: Path | str) -> EvaluationConfig:
     """Read and check an evaluation config; every path must exist (except the output folder)."""
     path = Path(path).resolve()

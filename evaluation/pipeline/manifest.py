@@ -12,11 +12,13 @@ import hashlib
 import json
 import platform
 import subprocess
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from evaluation.errors import group_problems
 from evaluation.io.survey import LoadedSurvey
 from evaluation.paths import REPO_ROOT
 from evaluation.pipeline.config import EvaluationConfig
@@ -97,14 +99,18 @@ def write_manifest(
     timings: dict[str, float],
     redactions: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``manifest.json`` into a finished report folder."""
+    """Write ``manifest.json`` into a finished report folder.
+
+    Every path is relative to the config's folder, so the same inputs give the same manifest on
+    any machine (apart from ``timings_seconds``).
+    """
     account = loaded.account
     manifest = {
         "title": config.title,
         "wave": config.wave,
         "parameters": {k: v for k, v in parameters.items() if k != "output_dir"},
         "config": config.as_dict(),
-        "inputs": {str(p): sha256(p) for p in input_files(config)},
+        "inputs": {config.relative(p): sha256(p) for p in input_files(config)},
         "software": package_versions(),
         "workbench": git_commit(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
@@ -119,7 +125,10 @@ def write_manifest(
                 .sort_index()
                 .items()
             },
-            "problems": [str(p) for p in loaded.problems],
+            "problems": [
+                str(replace(p, file=config.relative(Path(p.file))))
+                for p in group_problems(loaded.problems)
+            ],
         },
         "redactions": _redaction_counts(redactions),
         "tables": _read_index(report_dir / "tables"),

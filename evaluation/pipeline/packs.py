@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from evaluation.io.survey import load_survey
+from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig
 
 SCOPE_COLUMNS = {"org": ("org_code", "org_name"), "icb": ("icb", "icb")}
@@ -80,7 +80,7 @@ def run_packs(
     config: EvaluationConfig, scope: str, workers: int | None = None, progress: bool = True
 ) -> PackSummary:
     """Build a pack for every eligible unit, ``workers`` at a time (default: all cores)."""
-    frame = load_survey(config.survey, on_error="exclude").frame
+    frame = load_wave(config).frame
     units = pack_units(frame, scope, config.pack_min_respondents)
     summary = PackSummary(scope=scope, too_small=units.loc[~units["gets_pack"], "unit"].tolist())
     eligible = units.loc[units["gets_pack"], "unit"].tolist()

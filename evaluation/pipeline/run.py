@@ -305,6 +305,13 @@ def run_report(
     start = time.perf_counter()
     loaded = load_wave(config)  # bad input stops here, before anything is written
     check_unit(loaded.frame, scope, scope_value, config.pack_min_respondents)
+    if scope != "region":  # a pack names its unit in its title
+        from dataclasses import replace
+
+        from evaluation.analyses.benchmarks import pack_comparators
+
+        unit_label = pack_comparators(loaded.frame, scope, scope_value or "")[0][0]
+        config = replace(config, title=f"{config.title}: {unit_label}")
     final = output_dir or destination(config, scope, scope_value)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
