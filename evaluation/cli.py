@@ -119,9 +119,7 @@ def run(
     """Run the wave's report notebooks and publish the report (or one pack per ICB/org)."""
     from evaluation.pipeline.config import load_config
     from evaluation.pipeline.packs import run_packs
-    from evaluation.pipeline.run import run_report
-
-    from evaluation.pipeline.run import check_scope
+    from evaluation.pipeline.run import check_scope, run_report
 
     check_scope(scope, only)
     cfg = load_config(config)

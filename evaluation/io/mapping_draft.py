@@ -100,9 +100,14 @@ def _multi_select(raw: RawTable, instrument: Instrument, free: list[str]) -> tup
     """The barriers question: per-option columns, or one column of separated options."""
     flags = instrument.of_type("flag")
     per_option: dict[str, str] = {}
+    for flag in flags:  # columns named as the instrument names them
+        if flag.name in free:
+            per_option[flag.name] = flag.name
     for header in free:
         wording = _norm(f"{header} {_wording(raw, header)}")
         for flag in flags:
+            if header in per_option.values():
+                break
             if flag.name not in per_option and _norm(flag.option) in wording:
                 per_option[flag.name] = header
                 break

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from evaluation.errors import InputError, Problem
-from evaluation.paths import REPORTS, SURVEY_DATA
+from evaluation.paths import REPO_ROOT, REPORTS, SURVEY_DATA
 
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
@@ -74,10 +74,21 @@ class EvaluationConfig:
             return ""
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
+    def display_path(self, path: Path | None) -> str:
+        """``path`` named the same on any machine: relative to the config's folder when inside
+        it, ``workbench:<path>`` for the workbench's own files (codebook, instrument), otherwise
+        relative to the config's folder."""
+        if path is None:
+            return ""
+        path = Path(path).resolve()
+        if not path.is_relative_to(self.folder) and path.is_relative_to(REPO_ROOT):
+            return f"workbench:{path.relative_to(REPO_ROOT).as_posix()}"
+        return self.relative(path)
+
     def as_dict(self) -> dict:
-        """Every setting, paths relative to the config's folder (the same on any machine)."""
+        """Every setting, paths named as :meth:`display_path` does (the same on any machine)."""
         return {
-            k: (self.relative(v) if isinstance(v, Path) else v)
+            k: (self.display_path(v) if isinstance(v, Path) else v)
             for k, v in asdict(self).items()
             if k != "path"
         } | {"path": self.path.name}

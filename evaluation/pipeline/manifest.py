@@ -110,7 +110,7 @@ def write_manifest(
         "wave": config.wave,
         "parameters": {k: v for k, v in parameters.items() if k != "output_dir"},
         "config": config.as_dict(),
-        "inputs": {config.relative(p): sha256(p) for p in input_files(config)},
+        "inputs": {config.display_path(p): sha256(p) for p in input_files(config)},
         "software": package_versions(),
         "workbench": git_commit(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
@@ -126,7 +126,7 @@ def write_manifest(
                 .items()
             },
             "problems": [
-                str(replace(p, file=config.relative(Path(p.file))))
+                str(replace(p, file=config.display_path(Path(p.file))))
                 for p in group_problems(loaded.problems)
             ],
         },

@@ -96,6 +96,25 @@ def _relative_metadata(output: Path) -> None:
     nbformat.write(book, str(output))
 
 
+def _ipc_kernel_manager(folder: str) -> type:
+    """A kernel manager on Unix sockets in ``folder`` instead of TCP ports.
+
+    With TCP, jupyter_client picks "free" ports by binding and releasing them, so kernels started
+    at the same moment (a report's notebooks side by side, packs, other runs) can race for a port
+    and fail with "Address already in use". Sockets in a private folder cannot collide, and
+    nothing listens on the network.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return IPCKernelManager
+
+
 def execute_notebook(
     notebook: Path, output: Path, parameters: dict, run_dir: Path | None = None
 ) -> float:
@@ -109,12 +128,14 @@ def execute_notebook(
     if run_dir is not None:
         os.environ[RUN_DIR_ENV] = str(run_dir)  # inherited by the kernel papermill starts
     start = time.perf_counter()
+    sockets = tempfile.mkdtemp(prefix="arf-kernel-")
     try:
         pm.execute_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
             kernel_name=KERNEL_NAME,
+            kernel_manager_class=_ipc_kernel_manager(sockets),
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
@@ -131,6 +152,7 @@ def execute_notebook(
             f" ({first!r}): {exc.ename}: {exc.evalue}. The executed notebook is {output}"
         ) from exc
     finally:
+        shutil.rmtree(sockets, ignore_errors=True)
         if run_dir is not None:
             os.environ.pop(RUN_DIR_ENV, None)
     _relative_metadata(output)
@@ -238,8 +260,8 @@ def shown_parameters(config: EvaluationConfig, scope: str, scope_value: str | No
     return {
         "wave": config.wave,
         "config": config.path.name,
-        "survey": config.relative(config.survey),
-        "mapping": config.relative(config.mapping),
+        "survey": config.display_path(config.survey),
+        "mapping": config.display_path(config.mapping),
         "scope": scope,
         "scope_value": scope_value or "",
         "min_cell": config.min_cell,
