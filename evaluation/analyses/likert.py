@@ -56,7 +56,7 @@ class LikertTables:
 
 
 def collapse_map(levels: Sequence[str]) -> dict[str, str]:
-    """Five-point levels -> disagree / neither / agree (the scale's order decides which is which)."""
+    """Five-point levels -> disagree / neither / agree (in the scale's order)."""
     if len(levels) != 5:
         raise ValueError(f"a five-point scale is needed, not {list(levels)}")
     return {

@@ -18,8 +18,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from evaluation.analyses.likert import AGREE, COLLAPSED, DISAGREE, NEITHER, LikertTables
-from evaluation.analyses.likert import agreement_shown, item_wording
+from evaluation.analyses.likert import (
+    AGREE,
+    COLLAPSED,
+    DISAGREE,
+    NEITHER,
+    LikertTables,
+    agreement_shown,
+    item_wording,
+)
 from evaluation.disclosure import MARKER
 from evaluation.plots.style import (
     DIVERGING_3,
@@ -93,8 +100,9 @@ def likert_chart(
             n = part["n"].iloc[0]
             if level == "hidden" or np.isnan(n):
                 ax.barh(y, 200, left=-100, color=HIDDEN_FACE, edgecolor="none", height=0.72)
-                ax.text(0, y, GROUP_HIDDEN_TEXT, ha="center", va="center", fontsize=8,
-                        color=TEXT_COLOUR)  # fmt: skip
+                ax.text(
+                    0, y, GROUP_HIDDEN_TEXT, ha="center", va="center", fontsize=8, color=TEXT_COLOUR
+                )
                 said.append(f"{group}: not shown (too few respondents)")
                 continue
             order = levels5 if level == "detail" else list(COLLAPSED)
@@ -105,27 +113,65 @@ def likert_chart(
             start = _start(segments, sizes, neutral)
             for (name, value), size in zip(segments, sizes, strict=True):
                 if value is None:
-                    ax.barh(y, size, left=start, color=HIDDEN_FACE, edgecolor=HIDDEN_EDGE,
-                            hatch="////", height=0.72, linewidth=0.6)  # fmt: skip
+                    ax.barh(
+                        y,
+                        size,
+                        left=start,
+                        color=HIDDEN_FACE,
+                        edgecolor=HIDDEN_EDGE,
+                        hatch="////",
+                        height=0.72,
+                        linewidth=0.6,
+                    )
                     if size >= 18:
-                        ax.text(start + size / 2, y, HIDDEN_TEXT, ha="center", va="center",
-                                fontsize=7, color=TEXT_COLOUR,
-                                bbox={"facecolor": HIDDEN_FACE, "edgecolor": "none", "pad": 1})  # fmt: skip
+                        ax.text(
+                            start + size / 2,
+                            y,
+                            HIDDEN_TEXT,
+                            ha="center",
+                            va="center",
+                            fontsize=7,
+                            color=TEXT_COLOUR,
+                            bbox={"facecolor": HIDDEN_FACE, "edgecolor": "none", "pad": 1},
+                        )
                 else:
                     colour = colours[name]
                     ax.barh(y, size, left=start, color=colour, height=0.72)
                     if size >= MIN_LABEL_WIDTH:
-                        ax.text(start + size / 2, y, f"{value:.0f}%", ha="center", va="center",
-                                fontsize=8, color=readable_text_colour(colour))  # fmt: skip
+                        ax.text(
+                            start + size / 2,
+                            y,
+                            f"{value:.0f}%",
+                            ha="center",
+                            va="center",
+                            fontsize=8,
+                            color=readable_text_colour(colour),
+                        )
                 start += size
             agree, disagree = _totals(segments, level, levels5)
             bar_left = _start(segments, sizes, neutral)
             if disagree is not None:
-                ax.text(bar_left - 1.5, y, f"{disagree:.0f}%", ha="right", va="center",
-                        fontsize=8, color=TEXT_COLOUR, fontweight="bold")  # fmt: skip
+                ax.text(
+                    bar_left - 1.5,
+                    y,
+                    f"{disagree:.0f}%",
+                    ha="right",
+                    va="center",
+                    fontsize=8,
+                    color=TEXT_COLOUR,
+                    fontweight="bold",
+                )
             if agree is not None:
-                ax.text(start + 1.5, y, f"{agree:.0f}%", ha="left", va="center", fontsize=8,
-                        color=TEXT_COLOUR, fontweight="bold")  # fmt: skip
+                ax.text(
+                    start + 1.5,
+                    y,
+                    f"{agree:.0f}%",
+                    ha="left",
+                    va="center",
+                    fontsize=8,
+                    color=TEXT_COLOUR,
+                    fontweight="bold",
+                )
             said.append(_describe_group(group, int(n), agree, disagree, level))
         ax.axvline(0, color="#333333", linewidth=0.8)
         ns = part_item.drop_duplicates("group").set_index("group")["n"]
@@ -139,18 +185,39 @@ def likert_chart(
         ax.grid(axis="y", visible=False)
         wording = item_wording(item)
         if len(items) > 1:
-            ax.set_title("\n".join(textwrap.wrap(wording, 95)), fontsize=10, loc="left",
-                         fontweight="normal")  # fmt: skip
+            ax.set_title(
+                "\n".join(textwrap.wrap(wording, 95)), fontsize=10, loc="left", fontweight="normal"
+            )
         descriptions.append(f"{wording} " + "; ".join(said) + ".")
-    axes[-1, 0].set_xlabel("% of respondents: disagreeing to the left of zero, agreeing to the right")
+    axes[-1, 0].set_xlabel(
+        "% of respondents: disagreeing to the left of zero, agreeing to the right"
+    )
     handles = [Patch(color=colours[level], label=level) for level in levels5]
-    handles += [Patch(color=DIVERGING_3[0], label=DISAGREE), Patch(color=DIVERGING_3[2], label=AGREE)]
-    handles.append(Patch(facecolor=HIDDEN_FACE, edgecolor=HIDDEN_EDGE, hatch="////",
-                         label="not shown separately (too few respondents)"))  # fmt: skip
-    fig.legend(handles=handles, loc="upper center", ncol=4, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.0))  # fmt: skip
-    heading = title if len(items) > 1 else f"{title}\n" + "\n".join(textwrap.wrap(
-        f"“{item_wording(items[0])}”", 95))  # fmt: skip
+    handles += [
+        Patch(color=DIVERGING_3[0], label=DISAGREE),
+        Patch(color=DIVERGING_3[2], label=AGREE),
+    ]
+    handles.append(
+        Patch(
+            facecolor=HIDDEN_FACE,
+            edgecolor=HIDDEN_EDGE,
+            hatch="////",
+            label="not shown separately (too few respondents)",
+        )
+    )
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    heading = (
+        title
+        if len(items) > 1
+        else f"{title}\n" + "\n".join(textwrap.wrap(f"“{item_wording(items[0])}”", 95))
+    )
     fig.suptitle(heading, x=0.01, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
     if caption:
