@@ -70,9 +70,12 @@ def figure_html(png: bytes, number: str, title: str, caption: str, alt: str) -> 
     import html
 
     data = base64.b64encode(png).decode("ascii")
+    # shown at the figure's own size (saved at 150 dpi, drawn for 100): the PNG header has it
+    width = int.from_bytes(png[16:20], "big") * 2 // 3 if png[:8] == b"\x89PNG\r\n\x1a\n" else 0
+    size = f' width="{width}"' if width else ""
     parts = [
         '<figure class="arf-figure">',
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">',
+        f'<img src="data:image/png;base64,{data}"{size} alt="{html.escape(alt, quote=True)}">',
         f"<figcaption><strong>Figure {html.escape(number)}.</strong> {html.escape(title)}",
     ]
     if caption:

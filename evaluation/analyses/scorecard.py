@@ -186,5 +186,7 @@ def scorecard(
     labels = getattr(codebook, "principles", {}) or {}
     table["principle"] = table["principle"].map(lambda p: labels.get(p, p))
     table = table[COLUMNS].reset_index(drop=True)
+    if previous is None:
+        table = table.drop(columns="since_previous")
     table.attrs["disclosure"] = shown.attrs["disclosure"]
     return table

@@ -55,7 +55,8 @@ code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em;
 nav.contents ul { list-style: none; padding-left: 0; }
 nav.contents li { margin: 0.15rem 0; }
 .table-block { margin: 1rem 0 1.4rem; }
-table.arf-table { border-collapse: collapse; width: auto; max-width: 100%; font-size: 0.85rem; }
+table.arf-table { border-collapse: collapse; width: auto; max-width: 100%; min-width: min(100%, 34rem);
+                 font-size: 0.85rem; }
 table.arf-table caption { caption-side: top; text-align: left; font-size: 0.95rem;
                           padding: 0 0 0.35rem; color: var(--ink); }
 table.arf-table th, table.arf-table td { border-bottom: 1px solid var(--rule);
@@ -78,7 +79,7 @@ section.findings h3 { margin-top: 0.2rem; }
 @media print {
   html { font-size: 10pt; }
   main { max-width: none; padding: 0; }
-  h2 { break-before: page; }
+  section.report-section > h2:first-child { break-before: page; }
   h2, h3, h4, caption { break-after: avoid; }
   .table-block, figure.arf-figure, section.findings { overflow: visible; }
   table.arf-table { width: 100%; table-layout: auto; font-size: 7.5pt; break-inside: auto; }

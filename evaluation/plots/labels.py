@@ -52,8 +52,27 @@ COLUMN_LABELS = {
     "code_id": "Theme",
     "change_pp": "Change (points)",
     "significant": "Significant",
+    "better": "Better when",
+    "n_gm": "n Global Majority",
+    "pct_gm": "% Global Majority",
+    "ci_low_gm": "95% CI from",
+    "ci_high_gm": "95% CI to",
+    "n_white": "n White",
+    "pct_white": "% White",
+    "ci_low_white": "95% CI from",
+    "ci_high_white": "95% CI to",
+    "gap_pp": "Gap (points)",
+    "gap_low": "95% CI from",
+    "gap_high": "95% CI to",
+    "since_previous": "Since previous wave",
+    "n_positive": "n positive",
 }
-REDUNDANT = {"indicator": "label", "barrier": "option", "variable": "question"}
+REDUNDANT = {
+    "indicator": "label",
+    "barrier": "option",
+    "variable": "question",
+    "finding": "variable",
+}
 P_COLUMNS = re.compile(r"^p(_|$)")
 PCT_COLUMNS = re.compile(r"^(pct|ci_|change|percent|share)")
 
@@ -123,13 +142,61 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
             if len(present) and present.isin(list(wording)).all():
                 out[column] = present.map(wording).reindex(values.index)
         out[column] = [_format(v, str(column)) for v in out[column].tolist()]
+    out = _join_intervals(out)
     out.columns = [column_label(str(c)) for c in out.columns]
     return out
 
 
+def _partner(column: str) -> str | None:
+    if column.startswith("ci_low"):
+        return "ci_high" + column.removeprefix("ci_low")
+    if column.endswith("_low"):
+        return column.removesuffix("_low") + "_high"
+    return None
+
+
+def _join_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Interval limits side by side become one "95% CI" column ("33.2 to 44.9"): half the
+    columns, so wide tables fit a printed page."""
+    out = frame
+    for column in list(frame.columns):
+        partner = _partner(str(column))
+        if partner is None or partner not in out.columns:
+            continue
+        joined = [
+            MARKER if MARKER in (lo, hi) else "" if not lo and not hi else f"{lo} to {hi}"
+            for lo, hi in zip(out[column], out[partner], strict=True)
+        ]
+        position = list(out.columns).index(column)
+        label = "95% CI" + str(column).removeprefix("ci_low").replace("_", " ")
+        if not str(column).startswith("ci_low"):
+            label = column_label(str(column).removesuffix("_low")) + " 95% CI"
+        out = out.drop(columns=[column, partner])
+        out.insert(position, label, joined)
+    return out
+
+
+def constant_columns(shown: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Empty columns dropped; text columns with one value in every row (3 rows or more) moved
+    to the table's note ("Correction: holm"), so the table keeps only what varies."""
+    notes = []
+    keep = []
+    for column in shown.columns:
+        values = shown[column]
+        if (values == "").all():
+            continue
+        constant = len(values) >= 3 and values.nunique() == 1 and column != shown.columns[0]
+        if constant and values.iloc[0] != MARKER and not _is_number(values.iloc[0]):
+            notes.append(f"{column}: {values.iloc[0]} (every row).")
+            continue
+        keep.append(column)
+    return shown[keep], notes
+
+
 def html_table(frame: pd.DataFrame, caption: str = "", note: str = "") -> str:
     """A table as HTML with its caption inside (so print keeps them together); all escaped."""
-    shown = shown_frame(frame)
+    shown, constants = constant_columns(shown_frame(frame))
+    note = " ".join([note, *constants]).strip()
     numeric = [all(_is_number(v) for v in shown[c] if v not in ("", MARKER)) for c in shown.columns]
     head = "".join(
         f'<th scope="col"{" class=num" if num else ""}>{html.escape(str(c))}</th>'
@@ -141,7 +208,7 @@ def html_table(frame: pd.DataFrame, caption: str = "", note: str = "") -> str:
         for value, num in zip(record, numeric, strict=True):
             classes = (["num"] if num else []) + (["suppressed"] if value == MARKER else [])
             attr = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<td{attr}>{html.escape(str(value))}</td>")
+            cells.append(f"<td{attr}>{_breakable(str(value))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     parts = ['<table class="arf-table">']
     if caption:
@@ -150,6 +217,12 @@ def html_table(frame: pd.DataFrame, caption: str = "", note: str = "") -> str:
     if note:
         parts.append(f'<p class="table-note">{html.escape(note)}</p>')
     return '<div class="table-block">' + "".join(parts) + "</div>"
+
+
+def _breakable(text: str) -> str:
+    """Escaped text with break opportunities after ``_`` and ``/`` (identifiers and paths would
+    otherwise set a column's narrowest width and push a table past the printed page)."""
+    return html.escape(text).replace("_", "_<wbr>").replace("/", "/<wbr>")
 
 
 def _is_number(text: str) -> bool:

@@ -192,27 +192,17 @@ def likert_chart(
     axes[-1, 0].set_xlabel(
         "% of respondents: disagreeing to the left of zero, agreeing to the right"
     )
-    handles = [Patch(color=colours[level], label=level) for level in levels5]
-    handles += [
-        Patch(color=DIVERGING_3[0], label=DISAGREE),
-        Patch(color=DIVERGING_3[2], label=AGREE),
-    ]
-    handles.append(
-        Patch(
-            facecolor=HIDDEN_FACE,
-            edgecolor=HIDDEN_EDGE,
-            hatch="////",
-            label="not shown separately (too few respondents)",
-        )
-    )
-    fig.legend(
-        handles=handles,
-        loc="upper center",
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-        bbox_to_anchor=(0.5, 0.0),
-    )
+    five = [Patch(color=colours[level], label=level) for level in levels5]
+    hidden = Patch(facecolor=HIDDEN_FACE, edgecolor=HIDDEN_EDGE, hatch="////",
+                   label="not shown separately (too few)")  # fmt: skip
+    blank = Patch(visible=False, label=" ")
+    collapsed = [Patch(color=DIVERGING_3[0], label=DISAGREE), Patch(color=DIVERGING_3[2],
+                 label=AGREE), hidden, blank, blank]  # fmt: skip
+    # the legend fills column by column: interleave so that row 1 is the five answers and
+    # row 2 the collapsed ones
+    handles = [h for pair in zip(five, collapsed, strict=True) for h in pair]
+    fig.legend(handles=handles, loc="upper center", ncol=5, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.0))  # fmt: skip
     heading = (
         title
         if len(items) > 1
