@@ -136,7 +136,8 @@ def _premark_collapsed(table: pd.DataFrame, keys: list[str], min_cell: int) -> p
     out["_small"] = small.fillna(False)
     for column in ANSWER_COLUMNS:
         out[column] = out[column].astype(object)
-    for _, rows in out.groupby(keys, sort=False, observed=True).groups.items():
+    grouper = keys if len(keys) > 1 else keys[0]
+    for _, rows in out.groupby(grouper, sort=False, observed=True).groups.items():
         part = out.loc[rows]
         agree_small = bool(part.loc[part["response"] == AGREE, "_small"].any())
         rest = part["response"].isin([DISAGREE, NEITHER])
