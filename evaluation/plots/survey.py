@@ -138,7 +138,11 @@ def proportions_with_intervals(
             described.append(str(row[group_col]) + ("" if hue is None else f", {hue}"))
             if np.isnan(pct):
                 values.append(None)
-                ax.text(1, y, SUPPRESSED_LABEL, va="center", fontsize=8, color="#555555")
+                # beside other groups' dots a long label would run over them: the marker alone,
+                # explained in the caption
+                label = SUPPRESSED_LABEL if hue is None else f"{MARKER} {hue}"
+                ax.text(1, y, label, va="center", fontsize=7 if hue else 8, color="#555555",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # fmt: skip
                 continue
             values.append(float(pct))
             low, high = float(row["ci_low"]), float(row["ci_high"])
@@ -152,16 +156,19 @@ def proportions_with_intervals(
                 label=None if hue is None else str(hue),
             )
     ax.set_yticks(range(len(groups)), [str(g) for g in groups])
-    ax.invert_yaxis()
+    ax.set_ylim(len(groups) - 0.5, -0.5)  # every dodged row inside the axes, first on top
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     if hue_col:
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))
-        ax.legend(unique.values(), unique.keys(), title=hue_col.replace("_", " "), fontsize=8)
+        ax.legend(unique.values(), unique.keys(), title=hue_col.replace("_", " "), fontsize=8,
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))  # fmt: skip
     ax.set_title(title)
     keys = [group_col] + ([hue_col] if hue_col else [])
     n_text = caption or f"n = {_shown_n(table, keys):,} respondents in shown groups."
+    if hue_col and values.count(None):
+        n_text += f" {MARKER}: not shown (too few respondents)."
     add_caption(fig, n_text)
     set_alt_text(
         fig,
