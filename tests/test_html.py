@@ -178,3 +178,18 @@ def test_svg_text_is_escaped(tmp_path):
     _, svg = save_figure(fig, tmp_path, "hostile")
     text = svg.read_text()
     assert "<script>" not in text and "<img" not in text and "&lt;script&gt;" in text
+
+
+def test_page_colours_meet_wcag_aa():
+    from evaluation.plots.style import contrast_ratio
+
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", html_module.CSS))
+    for text in ("ink", "muted", "accent"):
+        for background in ("#ffffff", colours["band"], "#fafbfc"):
+            assert contrast_ratio(colours[text], background) >= 4.5, (text, background)
+    assert contrast_ratio("#003087", "#ffffff") >= 4.5  # headings
+
+
+def test_theme_ids_are_shown_by_name():
+    shown = shown_frame(pd.DataFrame({"code_id": ["uneven_awareness"], "n": [20]}))
+    assert shown["Theme"].iloc[0] == "Awareness high among leaders, low on the frontline"

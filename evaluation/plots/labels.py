@@ -95,6 +95,17 @@ def _wording() -> dict[str, str]:
     return {name: instrument.question(name) for name in instrument.names}
 
 
+def _theme_names() -> dict[str, str]:
+    """Theme ids -> names from the project's codebook (ids stay in the CSVs)."""
+    from evaluation.paths import SURVEY_DATA
+    from evaluation.text.codebook import load_codebook
+
+    try:
+        return {c.code_id: c.name for c in load_codebook(SURVEY_DATA / "codebook.yaml")}
+    except Exception:  # a report without the bundled codebook still shows its tables
+        return {}
+
+
 def format_p(value: float) -> str:
     """A p-value for reading: "<0.001" below 0.001, else three decimals."""
     if value < 0.001:
@@ -135,6 +146,9 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if column in out.columns and replacement in out.columns:
             out = out.drop(columns=column)
     wording = _wording()
+    if "code_id" in out.columns and "name" not in out.columns:
+        themes = _theme_names()
+        out["code_id"] = [themes.get(str(v), v) for v in out["code_id"]]
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
