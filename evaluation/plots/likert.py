@@ -98,7 +98,7 @@ def likert_chart(
             part = part_item[part_item["group"] == group]
             level = part["level"].iloc[0]
             n = part["n"].iloc[0]
-            if level == "hidden" or np.isnan(n):
+            if level == "hidden" or np.isnan(n) or part["pct"].isna().all():
                 ax.barh(y, 200, left=-100, color=HIDDEN_FACE, edgecolor="none", height=0.72)
                 ax.text(
                     0, y, GROUP_HIDDEN_TEXT, ha="center", va="center", fontsize=8, color=TEXT_COLOUR
@@ -108,7 +108,11 @@ def likert_chart(
             order = levels5 if level == "detail" else list(COLLAPSED)
             segments = _segments(part, order)
             known = sum(v for _, v in segments if v is not None)
-            sizes = [v if v is not None else max(100 - known, 0.0) for _, v in segments]
+            # hidden runs share the rest; with two runs (either side of a shown answer) their
+            # split is unknown and drawn as equal halves, each labelled as not shown
+            runs = sum(v is None for _, v in segments)
+            rest = max(100 - known, 0.0) / max(runs, 1)
+            sizes = [v if v is not None else rest for _, v in segments]
             neutral = levels5[2] if level == "detail" else NEITHER
             start = _start(segments, sizes, neutral)
             for (name, value), size in zip(segments, sizes, strict=True):
@@ -123,7 +127,7 @@ def likert_chart(
                         height=0.72,
                         linewidth=0.6,
                     )
-                    if size >= 18:
+                    if size >= 30:  # narrower hatches are explained by the legend
                         ax.text(
                             start + size / 2,
                             y,
@@ -250,6 +254,6 @@ def _describe_group(
     if disagree is not None:
         bits.append(f"{disagree:.0f}% disagree")
     if not bits:
-        bits.append("answers shown only in part")
+        bits.append("only part of the answers shown")
     detail = "" if level == "detail" else ", collapsed"
     return f"{group} (n = {n:,}{detail}): " + ", ".join(bits)
