@@ -315,6 +315,35 @@ GAP_COLUMNS = (
 )  # fmt: skip
 
 
+def _register_gaps(func):
+    from evaluation.analyses.survey_common import published
+
+    return published(
+        "equity_gaps",
+        "Global Majority / White gaps of the headline items, with intervals and tests.",
+        {
+            "variable": "survey item (variable name; wording in the instrument dictionary)",
+            "finding": "what the share is, in words",
+            "better": "which direction is favourable (higher / lower)",
+            "n_gm": "Global Majority respondents who answered",
+            "pct_gm": "% of them giving the favourable (or, for racism, the harmful) answer",
+            "ci_low_gm": "lower limit of its 95% Wilson interval",
+            "ci_high_gm": "upper limit of its 95% Wilson interval",
+            "n_white": "White respondents who answered",
+            "pct_white": "% of them giving the favourable (or harmful) answer",
+            "ci_low_white": "lower limit of its 95% Wilson interval",
+            "ci_high_white": "upper limit of its 95% Wilson interval",
+            "gap_pp": "Global Majority minus White, percentage points",
+            "gap_low": "lower limit of Newcombe's 95% interval for the gap",
+            "gap_high": "upper limit of Newcombe's 95% interval for the gap",
+            "p_value": "chi-square test of the 2 x 2 table (no continuity correction)",
+            "p_holm": "p-value Holm-corrected across the items of the table",
+            "significant": "significant at 5% after the Holm correction",
+        },
+    )(func)
+
+
+@_register_gaps
 def equity_gaps(
     frame: pd.DataFrame,
     min_cell: int = 11,

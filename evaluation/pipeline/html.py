@@ -55,8 +55,8 @@ code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em;
 nav.contents ul { list-style: none; padding-left: 0; }
 nav.contents li { margin: 0.15rem 0; }
 .table-block { margin: 1rem 0 1.4rem; }
-table.arf-table { border-collapse: collapse; width: auto; max-width: 100%; min-width: min(100%, 34rem);
-                 font-size: 0.85rem; }
+table.arf-table { border-collapse: collapse; width: auto; max-width: 100%;
+                  min-width: min(100%, 34rem); font-size: 0.85rem; }
 table.arf-table caption { caption-side: top; text-align: left; font-size: 0.95rem;
                           padding: 0 0 0.35rem; color: var(--ink); }
 table.arf-table th, table.arf-table td { border-bottom: 1px solid var(--rule);
