@@ -179,7 +179,8 @@ def test_the_widest_table_fits_and_a_too_wide_one_is_caught(tmp_path):
     new = load_survey(SURVEY_DATA / "synthetic" / "2026", on_error="exclude").frame
     change = yoy.compare_waves(old, new, 2025, 2026)
     wide = html_table(change, "<strong>Table 7.3.</strong> change")
-    too_wide = html_table(change.assign(note="x" * 400), "<strong>Table 9.9.</strong> unbreakable")
+    unbreakable = [("x" * 300) + str(i) for i in range(len(change))]  # one word a row
+    too_wide = html_table(change.assign(note=unbreakable), "<b>Table 9.9.</b> unbreakable")
     book = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 7. Change"),
         nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
