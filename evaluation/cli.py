@@ -115,6 +115,9 @@ def run(
     ] = None,
     workers: Annotated[int, typer.Option(help="Parallel packs (0 = all cores).")] = 0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    pdf: Annotated[
+        bool, typer.Option(help="Also print report.pdf beside report.html (headless Chromium).")
+    ] = False,
 ) -> None:
     """Run the wave's report notebooks and publish the report (or one pack per ICB/org)."""
     from evaluation.pipeline.config import load_config
@@ -128,11 +131,24 @@ def run(
         typer.echo(f"report written to {result.output_dir / 'report.html'}")
         for step, seconds in result.timings.items():
             typer.echo(f"  {step:<32} {seconds:7.1f} s")
+        if pdf:
+            _print_pdf(result.output_dir / "report.html")
         return
     summary = run_packs(cfg, scope, workers=workers or None, progress=progress)
     typer.echo(summary.text())
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _print_pdf(html_path: Path) -> None:
+    """Print a written report to PDF, or fail with a one-line reason (exit 2)."""
+    from evaluation.pipeline.html import PdfEngineMissing, write_pdf
+
+    try:
+        typer.echo(f"PDF written to {write_pdf(html_path)}")
+    except (PdfEngineMissing, RuntimeError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -151,6 +167,7 @@ def compare(
         "synthetic"
     ),
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    pdf: Annotated[bool, typer.Option(help="Also print report.pdf (headless Chromium).")] = False,
 ) -> None:
     """Compare headline indicators between two waves (year-on-year report)."""
     from evaluation.pipeline.compare import run_comparison, run_comparison_from_config
@@ -166,6 +183,8 @@ def compare(
             )
         result = run_comparison(chosen, source=source, progress=progress)
     typer.echo(f"comparison written to {result.output_dir / 'report.html'}")
+    if pdf:
+        _print_pdf(result.output_dir / "report.html")
 
 
 @app.command()

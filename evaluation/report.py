@@ -61,12 +61,39 @@ def _markdown(text: str) -> object:
     return Markdown(text)
 
 
-def _html_table(frame: pd.DataFrame) -> object:
-    """A table as the report shows it: no index column, no truncated text, blanks for missing."""
+def _html_table(frame: pd.DataFrame, caption: str = "", note: str = "") -> object:
+    """A table as the report shows it: labels for people, caption inside, everything escaped."""
     from IPython.display import HTML
 
-    with pd.option_context("display.max_colwidth", None):
-        return HTML(frame.to_html(index=False, na_rep="", border=0, classes="arf-table"))
+    from evaluation.plots.labels import html_table
+
+    return HTML(html_table(frame, caption, note))
+
+
+def _html(markup: str) -> object:
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def figure_html(png: bytes, number: str, title: str, caption: str, alt: str) -> str:
+    """A figure as the report shows it: the PNG inline, its own alt text, a numbered caption."""
+    import base64
+    import html
+
+    data = base64.b64encode(png).decode("ascii")
+    # shown at the figure's own size (saved at 150 dpi, drawn for 100): the PNG header has it
+    width = int.from_bytes(png[16:20], "big") * 2 // 3 if png[:8] == b"\x89PNG\r\n\x1a\n" else 0
+    size = f' width="{width}"' if width else ""
+    parts = [
+        '<figure class="arf-figure">',
+        f'<img src="data:image/png;base64,{data}"{size} alt="{html.escape(alt, quote=True)}">',
+        f"<figcaption><strong>Figure {html.escape(number)}.</strong> {html.escape(title)}",
+    ]
+    if caption:
+        parts.append(f'<span class="figure-note">{html.escape(caption)}</span>')
+    parts.append("</figcaption></figure>")
+    return "".join(parts)
 
 
 def scope_survey(frame: pd.DataFrame, scope: str, scope_value: str | None) -> pd.DataFrame:
@@ -157,28 +184,46 @@ class ReportContext:
             "disclosure": frame.attrs.get("disclosure"),
         }
         self._register("tables", name, entry)
-        _display(_markdown(f"**Table {number}.** {title}"), _html_table(frame))
-        if note:
-            _display(_markdown(f"*{note}*"))
+        import html
 
-    def figure(self, fig: plt.Figure, name: str, title: str, caption: str = "") -> None:
-        """Save a figure as PNG and SVG (no timestamps) and show it with its number."""
-        from evaluation.plots.style import save_figure
+        caption = f"<strong>Table {number}.</strong> {html.escape(title)}"
+        _display(_html_table(frame, caption, note))
+
+    def figure(
+        self, fig: plt.Figure, name: str, title: str, caption: str = "", alt: str = ""
+    ) -> None:
+        """Save a figure as PNG and SVG (no timestamps) and show it with its number.
+
+        The image carries its own alternative text: ``alt``, else the text the plotting
+        function wrote from the figure's data (:func:`evaluation.plots.style.set_alt_text`),
+        else the title and caption.
+        """
+        from evaluation.plots.style import alt_text, save_figure
         from evaluation.safe_output import safe_filename
 
         self._figures += 1
         number = f"{self.section}.{self._figures}"
-        save_figure(fig, self.figures_dir, safe_filename(name))
-        self._register("figures", name, {"number": number, "title": title, "caption": caption})
-        _display(_markdown(f"**Figure {number}.** {title}"), fig)
-        if caption:
-            _display(_markdown(f"*{caption}*"))
+        png, _ = save_figure(fig, self.figures_dir, safe_filename(name))
+        description = alt or alt_text(fig) or f"{title}. {caption}".strip()
+        self._register(
+            "figures",
+            name,
+            {"number": number, "title": title, "caption": caption, "alt": description},
+        )
+        _display(_html(figure_html(png.read_bytes(), number, title, caption, description)))
         plt.close(fig)
 
     def findings(self, sentences: list[str], heading: str = "Key findings") -> None:
         """Show computed findings as a bulleted list (each sentence built from a result)."""
-        bullets = "\n".join(f"- {sentence}" for sentence in sentences)
-        _display(_markdown(f"**{heading}**\n\n{bullets}"))
+        import html
+
+        items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in sentences)
+        _display(
+            _html(
+                f'<section class="findings"><h3>{html.escape(heading)}</h3>'
+                f"<ul>{items}</ul></section>"
+            )
+        )
 
     def _register(self, kind: str, name: str, entry: dict) -> None:
         """Record a published table or figure in ``<kind>/index.json`` (for the manifest).

@@ -291,3 +291,233 @@ def headline_sentences(
         text = "; ".join(parts)
         sentences.append(f"{text[0].upper()}{text[1:]}.")
     return sentences
+
+
+# --- equity gaps: Global Majority against White staff ---------------------------------------------
+
+GAP_GROUPS = ("Global Majority", "White")
+GAP_TOPICS: tuple[tuple[str, str, str], ...] = (
+    # (variable, what the share is, the favourable direction)
+    ("confident_to_report", "would feel confident reporting racism at work", "higher"),
+    ("org_capability_to_respond",
+     "were confident their organisation would address a concern about racism effectively",
+     "higher"),
+    ("safe_to_speak_up", "felt safe to speak up about anything that concerns them", "higher"),
+    ("leaders_accountable", "agreed senior leaders are held accountable for anti-racism",
+     "higher"),
+    ("experienced_racism_12m",
+     "experienced racism from colleagues or managers in the last 12 months", "lower"),
+)  # fmt: skip
+GAP_COLUMNS = (
+    "variable", "finding", "better", "n_gm", "pct_gm", "ci_low_gm", "ci_high_gm", "n_white",
+    "pct_white", "ci_low_white", "ci_high_white", "gap_pp", "gap_low", "gap_high", "p_value",
+    "p_holm", "significant",
+)  # fmt: skip
+
+
+def _register_gaps(func):
+    from evaluation.analyses.survey_common import published
+
+    return published(
+        "equity_gaps",
+        "Global Majority / White gaps of the headline items, with intervals and tests.",
+        {
+            "variable": "survey item (variable name; wording in the instrument dictionary)",
+            "finding": "what the share is, in words",
+            "better": "which direction is favourable (higher / lower)",
+            "n_gm": "Global Majority respondents who answered",
+            "pct_gm": "% of them giving the favourable (or, for racism, the harmful) answer",
+            "ci_low_gm": "lower limit of its 95% Wilson interval",
+            "ci_high_gm": "upper limit of its 95% Wilson interval",
+            "n_white": "White respondents who answered",
+            "pct_white": "% of them giving the favourable (or harmful) answer",
+            "ci_low_white": "lower limit of its 95% Wilson interval",
+            "ci_high_white": "upper limit of its 95% Wilson interval",
+            "gap_pp": "Global Majority minus White, percentage points",
+            "gap_low": "lower limit of Newcombe's 95% interval for the gap",
+            "gap_high": "upper limit of Newcombe's 95% interval for the gap",
+            "p_value": "chi-square test of the 2 x 2 table (no continuity correction)",
+            "p_holm": "p-value Holm-corrected across the items of the table",
+            "significant": "significant at 5% after the Holm correction",
+        },
+    )(func)
+
+
+@_register_gaps
+def equity_gaps(
+    frame: pd.DataFrame,
+    min_cell: int = 11,
+    topics: Sequence[tuple[str, str, str]] = GAP_TOPICS,
+    instrument: Instrument | None = None,
+) -> pd.DataFrame:
+    """The Global Majority / White gap of each indicator, its interval and its test (published).
+
+    Population: respondents in scope who answered the question, by White / Global Majority
+    (WRES convention; "Prefer not to say" is in neither). ``gap_pp`` is Global Majority minus
+    White in percentage points with Newcombe's hybrid score 95% interval (method 10); the test is
+    the chi-square test of the 2 x 2 table (no continuity correction, equal to the two-proportion
+    z-test), Holm-corrected across the indicators tested (``p_holm``; ``significant`` at 5%).
+    A group whose n, positive count or complement is under ``min_cell`` shows ``[c]`` for its
+    share, and the gap and test are ``[c]`` and left out of the correction family. Respondents
+    are treated as independent (clustering by organisation makes the intervals too narrow).
+    """
+    from evaluation.stats import adjust_pvalues, chi_square_test
+    from evaluation.stats.proportions import newcombe_difference
+
+    instrument = instrument or load_instrument()
+    rows, hidden = [], []
+    small_counts: list[dict[str, tuple[int, int]]] = []
+    for variable, finding, better in topics:
+        positive = instrument[variable].positive
+        row: dict[str, object] = {"variable": variable, "finding": finding, "better": better}
+        counts = {}
+        for group, key in zip(GAP_GROUPS, ("gm", "white"), strict=True):
+            answered = frame.loc[frame["ethnicity_group"] == group, variable].dropna()
+            n, x = len(answered), int(answered.isin(list(positive)).sum())
+            counts[key] = (x, n)
+            est = proportion_by(frame[frame["ethnicity_group"] == group], variable, positive)
+            row |= {f"n_{key}": n, f"pct_{key}": float(est["pct"].iloc[0]),
+                    f"ci_low_{key}": float(est["ci_low"].iloc[0]),
+                    f"ci_high_{key}": float(est["ci_high"].iloc[0])}  # fmt: skip
+        small = any(0 < v < min_cell for x, n in counts.values() for v in (n, x, n - x)) or any(
+            n == 0 for _, n in counts.values()
+        )
+        (x1, n1), (x2, n2) = counts["gm"], counts["white"]
+        d, low, high = newcombe_difference(x1, n1, x2, n2) if not small else (np.nan,) * 3
+        p = (
+            float(chi_square_test(np.array([[x1, n1 - x1], [x2, n2 - x2]]))["p_value"])
+            if not small
+            else np.nan
+        )
+        row |= {"gap_pp": 100 * d, "gap_low": 100 * low, "gap_high": 100 * high, "p_value": p}
+        rows.append(row)
+        hidden.append(small)
+        small_counts.append(counts)
+    out = pd.DataFrame(rows)
+    adjusted = adjust_pvalues(out["p_value"], "holm")
+    out["p_holm"] = adjusted["p_adjusted"]
+    out["significant"] = adjusted["reject"].astype(object)
+    rounded = [c for c in out.columns if c.startswith(("pct_", "ci_", "gap_"))]
+    out[rounded] = out[rounded].astype(float).round(1)
+    out[["p_value", "p_holm"]] = out[["p_value", "p_holm"]].round(4)
+    out = out[list(GAP_COLUMNS)].astype({c: object for c in GAP_COLUMNS[3:]})
+    for i, small in enumerate(hidden):
+        if not small:
+            continue
+        for key in ("gm", "white"):
+            x, n = small_counts[i][key]
+            if any(0 < v < min_cell for v in (n, x, n - x)) or n == 0:
+                for c in (f"pct_{key}", f"ci_low_{key}", f"ci_high_{key}"):
+                    out.loc[i, c] = SUPPRESSED
+            if 0 < n < min_cell:
+                out.loc[i, f"n_{key}"] = SUPPRESSED
+        for c in ("gap_pp", "gap_low", "gap_high", "p_value", "p_holm", "significant"):
+            out.loc[i, c] = SUPPRESSED
+    from evaluation.disclosure import TableSpec
+
+    out.attrs["disclosure"] = {
+        **TableSpec(
+            n_col=None,
+            count_cols=("n_gm", "n_white"),
+            # each group's share rests on that group's counts only (the gap on both: it is
+            # suppressed whenever either group is)
+            dependent_cols={
+                f"n_{key}": (f"pct_{key}", f"ci_low_{key}", f"ci_high_{key}")
+                for key in ("gm", "white")
+            },
+            label_cols=("variable", "finding", "better"),
+            totals_known=False,
+        ).as_dict(),
+        "min_cell": min_cell,
+    }
+    return out
+
+
+def _pct(value: object) -> str:
+    return f"{float(value):.0f}%"  # type: ignore[arg-type]
+
+
+def gap_sentences(gaps: pd.DataFrame) -> list[str]:
+    """One sentence per equity gap, from :func:`equity_gaps` (suppressed gaps say so)."""
+    sentences = []
+    for row in gaps.to_dict("records"):
+        finding = str(row["finding"])
+        if row["gap_pp"] == SUPPRESSED:
+            sentences.append(
+                f"The gap between Global Majority and White staff who {finding} is not shown "
+                "(too few respondents in a group)."
+            )
+            continue
+        gap = float(row["gap_pp"])
+        if row["significant"] is True:
+            worse = (gap < 0) == (row["better"] == "higher")
+            low, high = float(row["gap_low"]), float(row["gap_high"])
+            if gap < 0:
+                low, high = -high, -low
+            verdict = (
+                f"{abs(gap):.0f} percentage points {'lower' if gap < 0 else 'higher'} "
+                f"(95% CI {low:.0f} to {high:.0f} points), statistically significant after Holm "
+                f"correction (p = {_p_text(row['p_holm'])})"
+            )
+            lead = (
+                "Global Majority staff fared worse than White staff"
+                if worse
+                else "Global Majority staff fared better than White staff"
+            )
+        else:
+            verdict = (
+                f"a difference of {gap:+.0f} percentage points (95% CI "
+                f"{float(row['gap_low']):.0f} to {float(row['gap_high']):.0f}) that is not "
+                f"statistically significant after Holm correction (p = {_p_text(row['p_holm'])})"
+            )
+            lead = "No significant gap between Global Majority and White staff"
+        sentences.append(
+            f"{lead}: {_pct(row['pct_gm'])} of Global Majority staff {finding} (95% CI "
+            f"{_pct(row['ci_low_gm'])} to {_pct(row['ci_high_gm'])}, n = {int(row['n_gm']):,}) "
+            f"against {_pct(row['pct_white'])} of White staff ({_pct(row['ci_low_white'])} to "
+            f"{_pct(row['ci_high_white'])}, n = {int(row['n_white']):,}): {verdict}."
+        )
+    return sentences
+
+
+def _p_text(value: object) -> str:
+    p = float(value)  # type: ignore[arg-type]
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def change_sentences(change: pd.DataFrame) -> list[str]:
+    """Every significant change of a year-on-year table in a sentence, with its interval.
+
+    ``change`` is :func:`evaluation.analyses.year_on_year.compare_waves`; a change counts when it
+    is significant after the table's multiplicity correction. Ends with a count of the others.
+    """
+    previous, current = change.attrs.get("waves", (None, None))
+    if previous is None:
+        waves = sorted({c.split("_")[-1] for c in change.columns if c.startswith("pct_")})
+        previous, current = waves[0], waves[-1]
+    sentences, others = [], 0
+    for row in change.to_dict("records"):
+        if row["significant"] is not True:
+            others += 1
+            continue
+        change_pp = float(row["change_pp"])
+        direction = "rose" if change_pp > 0 else "fell"
+        verdict = "an improvement" if row["assessment"] == "better" else "a deterioration"
+        sentences.append(
+            f"{row['label']} ({str(row['population']).lower()}) {direction} from "
+            f"{_pct(row[f'pct_{previous}'])} in {previous} to {_pct(row[f'pct_{current}'])} in "
+            f"{current}: a change of {change_pp:+.0f} percentage points (95% CI "
+            f"{float(row['change_low']):+.0f} to {float(row['change_high']):+.0f}), {verdict}, "
+            f"significant after {str(row['correction']).capitalize()} correction "
+            f"(p = {_p_text(row['p_adjusted'])})."
+        )
+    if not sentences:
+        sentences.append(
+            f"No headline indicator changed significantly between {previous} and {current} "
+            "after correction for the number of indicators compared."
+        )
+    elif others:
+        sentences.append(
+            f"The other {others} indicators show no significant change (or are suppressed)."
+        )
+    return sentences

@@ -51,7 +51,15 @@ def published(name: str, description: str, columns: Mapping[str, str]) -> Callab
 
 def published_tables() -> dict[str, PublishedTable]:
     """Every registered published survey table (importing the analyses registers them)."""
-    from evaluation.analyses import awareness, barriers, capability, reporting  # noqa: F401
+    from evaluation.analyses import (  # noqa: F401
+        awareness,
+        barriers,
+        capability,
+        headlines,
+        likert,
+        reporting,
+        scorecard,
+    )
 
     return dict(PUBLISHED)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evaluation.plots.style import OKABE_ITO, SUPPRESSED_COLOUR, use_style
+from evaluation.plots.style import (
+    OKABE_ITO,
+    SUPPRESSED_COLOUR,
+    describe_values,
+    set_alt_text,
+    short_label,
+    use_style,
+)
 
 SUPPRESSED = "[c]"
 
@@ -15,11 +22,24 @@ def missingness_chart(missing: pd.DataFrame) -> plt.Figure:
     use_style()
     data = missing.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.22 * len(data) + 1))
-    ax.barh(data["variable"], data["pct_not_answered"].astype(float), color=OKABE_ITO[0])
+    labels = [short_label(v) for v in data["variable"]]
+    ax.barh(labels, data["pct_not_answered"].astype(float), color=OKABE_ITO[0])
     ax.set_xlabel("% of those asked who did not answer")
     ax.set_ylabel("")
     ax.set_xlim(0, max(10.0, float(data["pct_not_answered"].max()) * 1.15))
     ax.set_title("Which questions were left unanswered?")
+    ranked = missing.assign(_p=missing["pct_not_answered"].astype(float)).sort_values(
+        "_p", ascending=False
+    )
+    top = ranked[ranked["_p"] > 0].head(5)
+    complete = int((ranked["_p"] == 0).sum())
+    most = describe_values([short_label(v) for v in top["variable"]], [float(v) for v in top["_p"]])
+    set_alt_text(
+        fig,
+        f"Bar chart of the share of those asked who left each of {len(missing)} "
+        f"questions unanswered. Most often unanswered: {most}. {complete} questions were "
+        "answered by everyone asked.",
+    )
     return fig
 
 
@@ -38,4 +58,10 @@ def profile_chart(profile: pd.DataFrame, by: str, label: str | None = None) -> p
     ax.invert_yaxis()
     ax.set_xlabel("% of respondents")
     ax.set_title(f"Who answered, by {label or by.replace('_', ' ')}?")
+    values = [None if hidden else float(v) for v, hidden in zip(pct, suppressed, strict=True)]
+    set_alt_text(
+        fig,
+        f"Bar chart of respondents by {label or by.replace('_', ' ')}, as % of "
+        f"respondents: {describe_values(list(labels), values)}.",
+    )
     return fig

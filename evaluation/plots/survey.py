@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from evaluation.disclosure import MARKER
-from evaluation.plots.style import DIVERGING_5, OKABE_ITO, SUPPRESSED_COLOUR, add_caption, use_style
+from evaluation.plots.style import (
+    DIVERGING_5,
+    OKABE_ITO,
+    SUPPRESSED_COLOUR,
+    add_caption,
+    describe_values,
+    set_alt_text,
+    use_style,
+)
 
 SUPPRESSED_LABEL = f"suppressed {MARKER} (too few respondents)"
 
@@ -55,9 +63,12 @@ def diverging_agreement(
     facets = list(dict.fromkeys(distribution[facet_col])) if facet_col else [None]
     groups = list(dict.fromkeys(distribution[group_col]))
     fig, axes = plt.subplots(
-        len(facets), 1, figsize=(9, 0.45 * len(groups) * len(facets) + 1.2 * len(facets) + 0.6),
-        squeeze=False, sharex=True,
-    )  # fmt: skip
+        len(facets),
+        1,
+        figsize=(9, 0.45 * len(groups) * len(facets) + 1.2 * len(facets) + 0.6),
+        squeeze=False,
+        sharex=True,
+    )
     for ax, facet in zip(axes[:, 0], facets, strict=True):
         part = distribution if facet is None else distribution[distribution[facet_col] == facet]
         for y, group in enumerate(groups):
@@ -80,8 +91,15 @@ def diverging_agreement(
             ax.set_title(str(facet), fontsize=10, loc="left")
     axes[-1, 0].set_xlabel("% of respondents (disagree to the left, agree to the right)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in DIVERGING_5]
-    fig.legend(handles, levels, loc="upper center", ncol=5, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, -0.07))  # fmt: skip
+    fig.legend(
+        handles,
+        levels,
+        loc="upper center",
+        ncol=5,
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.07),
+    )
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     keys = [group_col] + ([facet_col] if facet_col else [])
     n = _shown_n(distribution, keys) // max(len(facets), 1)
@@ -108,6 +126,8 @@ def proportions_with_intervals(
     use_style()
     groups = list(dict.fromkeys(table[group_col]))
     hues = list(dict.fromkeys(table[hue_col])) if hue_col else [None]
+    described: list[str] = []
+    values: list[float | None] = []
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(groups) * max(1, len(hues) * 0.6) + 1.5))
     offsets = np.linspace(-0.25, 0.25, len(hues)) if len(hues) > 1 else [0.0]
     for hue, offset, colour in zip(hues, offsets, OKABE_ITO, strict=False):
@@ -115,23 +135,46 @@ def proportions_with_intervals(
         for _, row in part.iterrows():
             y = groups.index(row[group_col]) + offset
             pct = _numeric(pd.Series([row[pct_col]])).iloc[0]
+            described.append(str(row[group_col]) + ("" if hue is None else f", {hue}"))
             if np.isnan(pct):
-                ax.text(1, y, SUPPRESSED_LABEL, va="center", fontsize=8, color="#555555")
+                values.append(None)
+                # beside other groups' dots a long label would run over them: the marker alone,
+                # explained in the caption
+                label = SUPPRESSED_LABEL if hue is None else f"{MARKER} {hue}"
+                ax.text(1, y, label, va="center", fontsize=7 if hue else 8, color="#555555",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # fmt: skip
                 continue
+            values.append(float(pct))
             low, high = float(row["ci_low"]), float(row["ci_high"])
-            ax.errorbar(pct, y, xerr=[[pct - low], [high - pct]], fmt="o", color=colour,
-                        capsize=3, label=None if hue is None else str(hue))  # fmt: skip
+            ax.errorbar(
+                pct,
+                y,
+                xerr=[[pct - low], [high - pct]],
+                fmt="o",
+                color=colour,
+                capsize=3,
+                label=None if hue is None else str(hue),
+            )
     ax.set_yticks(range(len(groups)), [str(g) for g in groups])
-    ax.invert_yaxis()
+    ax.set_ylim(len(groups) - 0.5, -0.5)  # every dodged row inside the axes, first on top
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     if hue_col:
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))
-        ax.legend(unique.values(), unique.keys(), title=hue_col.replace("_", " "), fontsize=8)
+        ax.legend(unique.values(), unique.keys(), title=hue_col.replace("_", " "), fontsize=8,
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))  # fmt: skip
     ax.set_title(title)
     keys = [group_col] + ([hue_col] if hue_col else [])
-    add_caption(fig, caption or f"n = {_shown_n(table, keys):,} respondents in shown groups.")
+    n_text = caption or f"n = {_shown_n(table, keys):,} respondents in shown groups."
+    if hue_col and values.count(None):
+        n_text += f" {MARKER}: not shown (too few respondents)."
+    add_caption(fig, n_text)
+    set_alt_text(
+        fig,
+        f"{title} Dot chart with 95% intervals, {xlabel.split('(')[0].strip()}: "
+        f"{describe_values(described, values)}. {n_text}",
+    )
     return fig
 
 
@@ -148,8 +191,18 @@ def reporting_funnel(funnel: pd.DataFrame, title: str, caption: str = "") -> plt
         "reported": "... and it was reported",
         "satisfied": "... and satisfied with the response",
     }
+    said = []
     for y, (_, row) in enumerate(funnel.iterrows()):
         pct = _numeric(pd.Series([row["pct"]])).iloc[0]
+        step = labels.get(row["step"], str(row["step"])).replace("... ", "")
+        said.append(
+            f"{step}: "
+            + (
+                "not shown (too few respondents)"
+                if np.isnan(pct)
+                else f"{pct:.0f}% ({row['count']} of {row['n']})"
+            )
+        )
         if np.isnan(pct):
             ax.barh(y, 100, color=SUPPRESSED_COLOUR, alpha=0.4)
             ax.text(50, y, SUPPRESSED_LABEL, ha="center", va="center", fontsize=8)
@@ -165,6 +218,11 @@ def reporting_funnel(funnel: pd.DataFrame, title: str, caption: str = "") -> plt
     first = _numeric(funnel["n"]).iloc[0]
     default = f"n = {int(first):,} answered the first step." if not np.isnan(first) else ""
     add_caption(fig, caption or default)
+    set_alt_text(
+        fig,
+        f"{title} Bar chart of the reporting funnel, each step as a percentage of "
+        f"the previous one: {'; '.join(said)}.",
+    )
     return fig
 
 
@@ -173,11 +231,20 @@ def barriers_chart(table: pd.DataFrame, title: str, caption: str = "") -> plt.Fi
     ordered = table.assign(_pct=_numeric(table["pct_selected"])).sort_values(
         "_pct", ascending=False, na_position="last"
     )
+    # every option has the same denominator (those who answered the question): n is respondents,
+    # not respondents x options
+    n = _numeric(table["n"]).dropna()
+    default = (
+        f"n = {int(n.max()):,} respondents who answered the question; each could select several "
+        "options."
+        if not n.empty
+        else ""
+    )
     return proportions_with_intervals(
         ordered.drop(columns="_pct"),
         "option",
         "pct_selected",
         title,
         xlabel="% of respondents selecting the option (95% Wilson interval; options not exclusive)",
-        caption=caption,
+        caption=caption or default,
     )

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from evaluation.plots.style import OKABE_ITO, SUPPRESSED_COLOUR, add_caption, use_style
+from evaluation.plots.style import (
+    OKABE_ITO,
+    add_caption,
+    describe_values,
+    set_alt_text,
+    use_style,
+)
 
 
 def _numeric(values: pd.Series) -> pd.Series:
@@ -50,12 +56,17 @@ def plot_theme_prevalence(
         capsize=3,
     )
     for i in y[~shown]:
-        ax.text(1, i, "suppressed (fewer than the minimum cell)", va="center",
-                color=SUPPRESSED_COLOUR)  # fmt: skip
+        ax.text(1, i, "suppressed (fewer than the minimum cell)", va="center", color="#555555")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% (95% Wilson interval)")
+    set_alt_text(
+        fig,
+        f"{title} Bar chart with 95% intervals of the share raising each theme: "
+        + describe_values(labels, [None if pd.isna(v) else float(v) for v in pct])
+        + ".",
+    )
     ax.set_title(title)
     if caption:
         add_caption(fig, caption)
@@ -92,6 +103,23 @@ def plot_cooccurrence(
     ax.set_title(title)
     if caption:
         add_caption(fig, caption)
+    pairs = [
+        (values[i, j], f"{labels[i]} with {labels[j]}")
+        for i in range(len(labels))
+        for j in range(i)
+        if not mask[i, j] and values[i, j] > 0
+    ]
+    top = sorted(pairs, reverse=True)[:3]
+    set_alt_text(
+        fig,
+        f"{title} Heatmap of how often two themes are coded on the same answer. "
+        + (
+            "Most frequent pairs: " + "; ".join(f"{t} ({v:.0f})" for v, t in top)
+            if top
+            else "No pair is shown."
+        )
+        + (f" {caption}" if caption else ""),
+    )
     return fig
 
 
@@ -131,6 +159,16 @@ def plot_themes_by_group(
         legend_title += f"\n(suppressed: {', '.join(hidden)})"
     ax.legend(title=legend_title, loc="lower right", fontsize=8)
     ax.set_title(title)
+    said = []
+    for group in groups:
+        rows = frame[frame[by].astype(str) == str(group)].set_index("code_id").reindex(codes)
+        values = [None if pd.isna(v) else float(v) for v in rows["pct"]]
+        said.append(f"{group}: {describe_values(_labels(codes, names), values)}")
+    set_alt_text(
+        fig,
+        f"{title} Dot chart of the share raising each theme by "
+        f"{by.replace('_', ' ')}. " + ". ".join(said) + ".",
+    )
     if caption:
         add_caption(fig, caption)
     return fig

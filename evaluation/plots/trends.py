@@ -11,7 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evaluation.plots.style import OKABE_ITO, add_caption, use_style
+from evaluation.plots.style import OKABE_ITO, add_caption, set_alt_text, use_style
 
 SUPPRESSED = "[c]"
 
@@ -66,12 +66,20 @@ def trend_chart(table: pd.DataFrame, title: str | None = None, min_cell: int = 1
             row = rows.loc[indicator]
             pos = y + offset
             if row["pct"] == SUPPRESSED:
-                ax.text(1, pos, f"{SUPPRESSED} suppressed", va="center", fontsize=8,
-                        color="#555555")  # fmt: skip
+                ax.text(
+                    1, pos, f"{SUPPRESSED} suppressed", va="center", fontsize=8, color="#555555"
+                )
                 continue
             pct, low, high = float(row["pct"]), float(row["ci_low"]), float(row["ci_high"])
-            ax.errorbar(pct, pos, xerr=[[pct - low], [high - pct]], fmt="o", color=colour,
-                        markersize=5, capsize=3)  # fmt: skip
+            ax.errorbar(
+                pct,
+                pos,
+                xerr=[[pct - low], [high - pct]],
+                fmt="o",
+                color=colour,
+                markersize=5,
+                capsize=3,
+            )
     handles = [
         plt.Line2D([], [], marker="o", color=OKABE_ITO[k % len(OKABE_ITO)], label=str(w))
         for k, w in enumerate(waves)
@@ -83,4 +91,18 @@ def trend_chart(table: pd.DataFrame, title: str | None = None, min_cell: int = 1
     ax.set_xlabel("% (95% interval)")
     ax.set_title(title)
     add_caption(fig, trend_caption(table, min_cell))
+    said = []
+    for indicator, label in zip(indicators, labels, strict=True):
+        rows = table[table["indicator"] == indicator]
+        values = [
+            f"{w}: " + ("not shown" if r == SUPPRESSED else f"{float(r):.0f}%")
+            for w, r in zip(rows["wave"], rows["pct"], strict=True)
+        ]
+        said.append(f"{label} {', '.join(values)}")
+    set_alt_text(
+        fig,
+        f"{title} Dot chart with 95% intervals of each headline indicator by wave. "
+        + "; ".join(said)
+        + ".",
+    )
     return fig
