@@ -25,19 +25,11 @@ def test_breakdown_of_one_organisation_is_suppressed_like_a_report():
 
 
 def test_explore_notebook_runs(tmp_path):
-    import papermill as pm
-
     from evaluation.paths import NOTEBOOKS
-    from evaluation.pipeline.run import KERNEL_NAME, ensure_kernel
+    from evaluation.pipeline.run import ensure_kernel, execute_notebook
 
     ensure_kernel()
-    pm.execute_notebook(
-        str(NOTEBOOKS / "explore.ipynb"),
-        str(tmp_path / "explore.ipynb"),
-        kernel_name=KERNEL_NAME,
-        cwd=str(NOTEBOOKS),
-        progress_bar=False,
-    )
+    execute_notebook(NOTEBOOKS / "explore.ipynb", tmp_path / "explore.ipynb", {})
     import json
 
     import nbformat

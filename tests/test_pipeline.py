@@ -200,18 +200,19 @@ def test_a_notebook_run_by_hand_writes_to_scratch_not_the_report(first_run, smal
     import papermill as pm
 
     from evaluation.paths import NOTEBOOKS
-    from evaluation.pipeline.run import KERNEL_NAME
+    from evaluation.pipeline.run import KERNEL_NAME, ipc_kernel_manager
 
     published = first_run.output_dir / "tables"
     before = {p.name: p.read_bytes() for p in published.iterdir()}
     config = _config(tmp_path, small_wave, first_run.output_dir.parents[1])
-    pm.execute_notebook(
+    pm.execute_notebook(  # as a user would, without the pipeline (and its run folder)
         str(NOTEBOOKS / "02_awareness_by_seniority.ipynb"),
         str(tmp_path / "by_hand.ipynb"),
         parameters={"config": str(config), "min_cell": 5},
         kernel_name=KERNEL_NAME,
         cwd=str(NOTEBOOKS),
         progress_bar=False,
+        kernel_manager_class=ipc_kernel_manager(str(tmp_path)),  # no TCP port races in CI
     )
     assert {p.name: p.read_bytes() for p in published.iterdir()} == before
     scratch = tmp_path / "scratch" / "region" / "tables"

@@ -96,7 +96,7 @@ def _relative_metadata(output: Path) -> None:
     nbformat.write(book, str(output))
 
 
-def _ipc_kernel_manager(folder: str) -> type:
+def ipc_kernel_manager(folder: str) -> type:
     """A kernel manager on Unix sockets in ``folder`` instead of TCP ports.
 
     With TCP, jupyter_client picks "free" ports by binding and releasing them, so kernels started
@@ -135,7 +135,7 @@ def execute_notebook(
             str(output),
             parameters=parameters,
             kernel_name=KERNEL_NAME,
-            kernel_manager_class=_ipc_kernel_manager(sockets),
+            kernel_manager_class=ipc_kernel_manager(sockets),
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
