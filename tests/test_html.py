@@ -23,8 +23,11 @@ from evaluation.disclosure import MARKER
 from evaluation.pipeline import html as html_module
 from evaluation.pipeline.html import PdfEngineMissing, render_report, write_pdf
 from evaluation.plots.labels import column_label, format_p, html_table, shown_frame
+from evaluation.paths import SURVEY_DATA
+from evaluation.pipeline.config import load_config
 from evaluation.report import ReportContext
 
+CONFIG = load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml")
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 
@@ -33,7 +36,7 @@ def published(tmp_path, monkeypatch) -> list[str]:
     """Everything a ReportContext displays, as HTML strings (instead of a notebook's outputs)."""
     shown: list[str] = []
     monkeypatch.setattr(report_module, "_display", lambda *objs: shown.extend(o.data for o in objs))
-    rep = ReportContext(data_dir=tmp_path, output_dir=tmp_path / "out", section=3)
+    rep = ReportContext(config=CONFIG, output_dir=tmp_path / "out", section=3)
     table = pd.DataFrame(
         {
             "org_name": [HOSTILE[1], "Trust B", "Trust C"],
@@ -126,7 +129,7 @@ def test_figure_alt_text_defaults_to_the_plot_description(tmp_path, monkeypatch)
 
     shown: list[str] = []
     monkeypatch.setattr(report_module, "_display", lambda *objs: shown.extend(o.data for o in objs))
-    rep = ReportContext(data_dir=tmp_path, output_dir=tmp_path / "out", section=2)
+    rep = ReportContext(config=CONFIG, output_dir=tmp_path / "out", section=2)
     table = pd.DataFrame({"role_level": ["Frontline", "Executive"], "n": [300, MARKER],
                           "pct_aware": [30.0, MARKER], "ci_low": [25.1, MARKER],
                           "ci_high": [35.3, MARKER]})  # fmt: skip

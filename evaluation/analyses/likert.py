@@ -203,9 +203,11 @@ def agreement_shown(tables: LikertTables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "group", "level", "response", "n", "pct"])
 
 
-def _collapsed_text(by: str) -> dict[str, str]:
+def _collapsed_text(by: str, several_items: bool = True) -> dict[str, str]:
+    """Column descriptions of a collapsed table (``item`` only when it holds several items)."""
+    item = {"item": "survey item (variable name; wording in the instrument dictionary)"}
     return {
-        "item": "survey item (variable name; wording in the instrument dictionary)",
+        **(item if several_items else {}),
         by: "the group (instrument categories)",
         "response": "collapsed answer: Strongly disagree or disagree / Neither agree nor disagree"
         " / Agree or strongly agree",
@@ -219,7 +221,7 @@ def _collapsed_text(by: str) -> dict[str, str]:
 @published(
     "confidence_collapsed_by_ethnicity",
     "Confidence to report racism by ethnicity group: disagree / neither / agree.",
-    _collapsed_text("ethnicity_group"),
+    _collapsed_text("ethnicity_group", several_items=False),
 )
 def _registered_confidence_ethnicity(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
     return agreement_tables(frame, "confident_to_report", "ethnicity_group", min_cell).collapsed
@@ -228,7 +230,7 @@ def _registered_confidence_ethnicity(frame: pd.DataFrame, min_cell: int = DEFAUL
 @published(
     "confidence_collapsed_by_role_level",
     "Confidence to report racism by role level: disagree / neither / agree.",
-    _collapsed_text("role_level"),
+    _collapsed_text("role_level", several_items=False),
 )
 def _registered_confidence_role(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
     return agreement_tables(frame, "confident_to_report", "role_level", min_cell).collapsed

@@ -138,7 +138,7 @@ def _reading(pct: float, better: str, who: str) -> str:
 )
 def scorecard(
     survey: pd.DataFrame,
-    codebook,
+    codebook=None,
     theme_prevalence: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
     min_cell: int = 11,
@@ -148,7 +148,12 @@ def scorecard(
 
     ``theme_prevalence`` is :func:`evaluation.text.framework.theme_prevalence` of the free-text
     answers (already suppressed); ``previous`` the previous wave's survey in the same scope.
+    ``codebook`` defaults to the bundled one.
     """
+    if codebook is None:
+        from evaluation.text.codebook import load_codebook
+
+        codebook = load_codebook()
     mapping = mapping or load_principle_map()
     pairs = _definitions(mapping)
     definitions = [h for _, h in pairs]
@@ -203,7 +208,9 @@ def scorecard(
     labels = getattr(codebook, "principles", {}) or {}
     table["principle"] = table["principle"].map(lambda p: labels.get(p, p))
     table = table[COLUMNS].reset_index(drop=True)
-    if previous is None:
-        table = table.drop(columns="since_previous")
+    if previous is None:  # the column stays (one shape for the dictionary), saying why it is empty
+        table["since_previous"] = table["since_previous"].where(
+            table["since_previous"] == MARKER, "no previous wave in this report"
+        )
     table.attrs["disclosure"] = shown.attrs["disclosure"]
     return table
