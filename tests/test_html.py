@@ -20,11 +20,11 @@ import pytest
 
 from evaluation import report as report_module
 from evaluation.disclosure import MARKER
+from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline import html as html_module
+from evaluation.pipeline.config import load_config
 from evaluation.pipeline.html import PdfEngineMissing, render_report, write_pdf
 from evaluation.plots.labels import column_label, format_p, html_table, shown_frame
-from evaluation.paths import SURVEY_DATA
-from evaluation.pipeline.config import load_config
 from evaluation.report import ReportContext
 
 CONFIG = load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml")
