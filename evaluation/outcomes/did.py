@@ -83,10 +83,10 @@ class DidResult:
         return pd.DataFrame([{
             "att": self.att, "se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
             "ri_p": self.ri_p, "ri_sd": self.ri_sd, "ri_ci_low": self.ri_ci_low,
-            "ri_ci_high": self.ri_ci_high, "n_permutations": self.n_permutations,
+            "ri_ci_high": self.ri_ci_high, "permutations": self.n_permutations,
             "pretrend_rms": self.pretrend_rms, "pretrend_periods": self.pretrend_periods,
             "ri_pretrend_p": self.ri_pretrend_p,
-            "n_treated_orgs": self.n_treated, "n_control_orgs": self.n_control,
+            "treated_orgs": self.n_treated, "control_orgs": self.n_control,
             "first_year": min(self.years), "last_year": max(self.years),
         }])  # fmt: skip
 

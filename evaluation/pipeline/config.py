@@ -14,6 +14,8 @@
     redact_names: null                 # file of names to redact (one per line), besides patterns
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
+    public_outcomes: null              # folder of public NHS Staff Survey results (optional)
+    arf_status: null                   # ARF status register, arf_status.csv (optional)
 
 Paths are resolved relative to the config file so a wave folder can be moved as a whole.
 """
@@ -31,6 +33,7 @@ from evaluation.paths import REPORTS, SURVEY_DATA
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
     "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
+    "public_outcomes", "arf_status",
 }  # fmt: skip
 
 
@@ -53,6 +56,8 @@ class EvaluationConfig:
     redact_names: Path | None = None
     seed: int = 20250101
     title: str = "Evaluation of the NHS North West Anti-racist Framework"
+    public_outcomes: Path | None = None
+    arf_status: Path | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -71,6 +76,8 @@ class EvaluationConfig:
             "scope": scope,
             "scope_value": scope_value or "",
             "seed": self.seed,
+            "public_outcomes_dir": str(self.public_outcomes) if self.public_outcomes else "",
+            "arf_status_path": str(self.arf_status) if self.arf_status else "",
         }
 
     def as_dict(self) -> dict:
@@ -136,4 +143,6 @@ def load_config(path: Path | str) -> EvaluationConfig:
         redact_names=resolve("redact_names"),
         seed=int(raw.get("seed", 20250101)),
         title=str(raw.get("title", EvaluationConfig.title)),
+        public_outcomes=resolve("public_outcomes"),
+        arf_status=resolve("arf_status"),
     )
