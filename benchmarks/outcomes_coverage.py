@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     summary = simulation.summarise(results)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(summary.T.to_string())
-    print(f"{args.panels} panels, {args.permutations} permutations each, "
-          f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+    print(
+        f"{args.panels} panels, {args.permutations} permutations each, "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     return summary
 
 

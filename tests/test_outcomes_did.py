@@ -19,8 +19,13 @@ def _toy(n_treated=5, n_control=20, effect=2.0, seed=0, first=2022):
         level = rng.normal(10, 2)
         for year in range(2019, 2025):
             treated = i < n_treated and year >= first
-            rows.append({"ods_code": f"O{i:02d}", "year": year,
-                         "y": level + 0.5 * (year - 2019) + effect * treated + rng.normal(0, 1)})  # fmt: skip
+            rows.append(
+                {
+                    "ods_code": f"O{i:02d}",
+                    "year": year,
+                    "y": level + 0.5 * (year - 2019) + effect * treated + rng.normal(0, 1),
+                }
+            )
     return pd.DataFrame(rows), {f"O{i:02d}": first for i in range(n_treated)}
 
 
@@ -30,8 +35,11 @@ def test_single_cohort_equals_the_hand_computed_difference_in_differences():
     wide = values.pivot(index="ods_code", columns="year", values="y")
     treated = wide.index.isin(list(cohorts))
     base = 2021  # the year before the first treated year (varying base period)
-    by_year = [(wide.loc[treated, t] - wide.loc[treated, base]).mean()
-               - (wide.loc[~treated, t] - wide.loc[~treated, base]).mean() for t in (2022, 2023, 2024)]  # fmt: skip
+    by_year = [
+        (wide.loc[treated, t] - wide.loc[treated, base]).mean()
+        - (wide.loc[~treated, t] - wide.loc[~treated, base]).mean()
+        for t in (2022, 2023, 2024)
+    ]
     assert result.att == pytest.approx(np.mean(by_year), abs=1e-8)
     assert result.n_treated == 5 and result.n_control == 20 and result.cohorts == {2022: 5}
 
@@ -63,16 +71,21 @@ def test_randomisation_inference_and_mde():
 
 
 def _large_design():
-    north_west = pd.DataFrame({"ods_code": [f"NW{i:02d}" for i in range(40)],
-                               "org_name": "x", "org_type": "acute"})  # fmt: skip
+    north_west = pd.DataFrame(
+        {"ods_code": [f"NW{i:02d}" for i in range(40)], "org_name": "x", "org_type": "acute"}
+    )
     cohorts = {f"NW{i:02d}": 2021 + i % 4 for i in range(40)}
     return north_west, cohorts
 
 
 def test_planted_effect_is_recovered_and_the_placebo_is_null():
     north_west, cohorts = _large_design()
-    synthetic = simulate_public_outcomes(seed=7, north_west=north_west, cohorts=cohorts,
-                                         effects={"q16b": {"Global Majority": -4.0, "White": -1.0}})  # fmt: skip
+    synthetic = simulate_public_outcomes(
+        seed=7,
+        north_west=north_west,
+        cohorts=cohorts,
+        effects={"q16b": {"Global Majority": -4.0, "White": -1.0}},
+    )
     panel = synthetic.panel
     truth = synthetic.truth["att_simple"]["q16b"]["Global Majority"]
     # half the effect in the first treated year: the truth is between -4 and -2
@@ -106,7 +119,8 @@ def test_coverage_over_a_few_panels_with_the_bundled_register():
     """A small coverage check (the benchmark runs 200 panels): the randomisation interval covers
     the planted effect, and the placebo's, 0, in most panels."""
     north_west, cohorts = simulation.north_west_and_cohorts(
-        SURVEY_DATA / "organisations.csv", SURVEY_DATA / "synthetic" / "2025" / "arf_status.csv")  # fmt: skip
+        SURVEY_DATA / "organisations.csv", SURVEY_DATA / "synthetic" / "2025" / "arf_status.csv"
+    )
     results = simulation.coverage_study(4, north_west, cohorts, n_permutations=9, first_seed=50)
     summary = simulation.summarise(results).set_index("indicator")
     assert summary.loc["q16b", "coverage_ri"] >= 0.75
@@ -120,7 +134,8 @@ def test_coverage_over_repeated_panels():
     benchmark script runs 200): within the binomial margin of 95%; the placebo is rarely
     rejected."""
     north_west, cohorts = simulation.north_west_and_cohorts(
-        SURVEY_DATA / "organisations.csv", SURVEY_DATA / "synthetic" / "2025" / "arf_status.csv")  # fmt: skip
+        SURVEY_DATA / "organisations.csv", SURVEY_DATA / "synthetic" / "2025" / "arf_status.csv"
+    )
     results = simulation.coverage_study(40, north_west, cohorts, n_permutations=19, first_seed=500)
     summary = simulation.summarise(results).set_index("indicator")
     assert summary.loc["q16b", "coverage_ri"] >= 0.85

@@ -24,15 +24,23 @@ def _write(tmp_path, rows: list[str]) -> Path:
 
 
 def test_award_counts_from_the_next_survey_when_made_during_or_after_fieldwork():
-    years = first_survey_year(pd.Series(pd.to_datetime(["2024-12-05", "2024-03-01", "2024-09-01",
-                                                        "2024-08-31", None])))  # fmt: skip
+    years = first_survey_year(
+        pd.Series(pd.to_datetime(["2024-12-05", "2024-03-01", "2024-09-01", "2024-08-31", None]))
+    )
     assert years.tolist()[:4] == [2025, 2024, 2025, 2024]
     assert years.isna().tolist()[4]
 
 
 def test_register_problems_name_row_and_column(tmp_path):
-    path = _write(tmp_path, ["RW5,Bronze,05/12/2024,x", "RBL,Platinum,,x",
-                             "RX7,Committed but not yet awarded,2024-01-01,x", "RW5,Bronze,,x"])  # fmt: skip
+    path = _write(
+        tmp_path,
+        [
+            "RW5,Bronze,05/12/2024,x",
+            "RBL,Platinum,,x",
+            "RX7,Committed but not yet awarded,2024-01-01,x",
+            "RW5,Bronze,,x",
+        ],
+    )
     with pytest.raises(InputError) as err:
         read_register(path)
     problems = {(p.row, p.column) for p in err.value.problems}
@@ -54,7 +62,9 @@ def test_the_committed_register():
     assert set(synthetic.loc[synthetic["level"] == "Bronze", "ods_code"]) == set(bronze["ods_code"])
 
 
-@pytest.mark.skipif(not EVIDENCE.exists(), reason="../shared/public_outcomes is not beside this clone")
+@pytest.mark.skipif(
+    not EVIDENCE.exists(), reason="../shared/public_outcomes is not beside this clone"
+)
 def test_the_committed_register_is_what_the_public_evidence_gives(tmp_path):
     built = register_from_evidence(EVIDENCE, SURVEY_DATA / "organisations.csv")
     committed = pd.read_csv(SURVEY_DATA / "arf_status.csv", dtype=str, keep_default_na=False)

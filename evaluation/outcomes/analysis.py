@@ -117,9 +117,13 @@ def scorecard(outcomes: Outcomes, organisations: list[str] | None = None) -> pd.
         for indicator in SCORE_INDICATORS:
             v = _values(best, indicator)
             own = v[v["ods_code"] == code].sort_values("year")
-            row = {"ods_code": code, "org_name": orgs.at[code, "org_name"],
-                   "benchmark_group": group_name, "indicator": indicator,
-                   "label": LABELS[indicator]}  # fmt: skip
+            row = {
+                "ods_code": code,
+                "org_name": orgs.at[code, "org_name"],
+                "benchmark_group": group_name,
+                "indicator": indicator,
+                "label": LABELS[indicator],
+            }
             if own.empty:
                 rows.append(row | {"status": NOT_HELD})
                 continue
@@ -127,33 +131,71 @@ def scorecard(outcomes: Outcomes, organisations: list[str] | None = None) -> pd.
             year = int(last["year"])
             pct, base = float(last["pct"]), float(last["base"])
             same_year = v[(v["year"] == year) & v["ods_code"].isin(peers)]["pct"].dropna()
-            row |= {"year": year, "pct": pct, "base": base,
-                    "benchmark_median": float(same_year.median()) if len(same_year) else np.nan,
-                    "benchmark_orgs": len(same_year),
-                    "england": _england(best, indicator, "all", year, trusts),
-                    "status": "published" if np.isfinite(pct) else NOT_PUBLISHED}  # fmt: skip
+            row |= {
+                "year": year,
+                "pct": pct,
+                "base": base,
+                "benchmark_median": float(same_year.median()) if len(same_year) else np.nan,
+                "benchmark_orgs": len(same_year),
+                "england": _england(best, indicator, "all", year, trusts),
+                "status": "published" if np.isfinite(pct) else NOT_PUBLISHED,
+            }
             if np.isfinite(pct) and np.isfinite(base):
                 low, high = wilson_interval(pct / 100 * base, base)
                 row |= {"ci_low": 100 * float(low), "ci_high": 100 * float(high)}
             first = own.dropna(subset=["pct", "base"]).iloc[0] if own["pct"].notna().any() else None
             if first is not None and int(first["year"]) < year and np.isfinite(pct):
-                d, lo, hi = newcombe_difference(pct / 100 * base, base,
-                                                first["pct"] / 100 * first["base"], first["base"])  # fmt: skip
-                row |= {"first_year": int(first["year"]), "pct_first": float(first["pct"]),
-                        "change_pp": 100 * d, "change_ci_low": 100 * lo, "change_ci_high": 100 * hi}  # fmt: skip
-            groups = best[(best["indicator"] == indicator) & (best["ods_code"] == code)
-                          & (best["group"] != "all")]  # fmt: skip
+                d, lo, hi = newcombe_difference(
+                    pct / 100 * base, base, first["pct"] / 100 * first["base"], first["base"]
+                )
+                row |= {
+                    "first_year": int(first["year"]),
+                    "pct_first": float(first["pct"]),
+                    "change_pp": 100 * d,
+                    "change_ci_low": 100 * lo,
+                    "change_ci_high": 100 * hi,
+                }
+            groups = best[
+                (best["indicator"] == indicator)
+                & (best["ods_code"] == code)
+                & (best["group"] != "all")
+            ]
             if len(groups):
                 gy = int(groups["year"].max())
                 g = groups[groups["year"] == gy].set_index("group")["pct"]
                 white, gm = g.get("White", np.nan), g.get("Global Majority", np.nan)
-                row |= {"group_year": gy, "pct_white": white, "pct_global_majority": gm,
-                        "relative_likelihood": gm / white if white and np.isfinite(white) else np.nan}  # fmt: skip
+                row |= {
+                    "group_year": gy,
+                    "pct_white": white,
+                    "pct_global_majority": gm,
+                    "relative_likelihood": gm / white if white and np.isfinite(white) else np.nan,
+                }
             rows.append(row)
-    columns = ["ods_code", "org_name", "benchmark_group", "indicator", "label", "year", "pct",
-               "ci_low", "ci_high", "base", "benchmark_median", "benchmark_orgs", "england",
-               "first_year", "pct_first", "change_pp", "change_ci_low", "change_ci_high",
-               "group_year", "pct_white", "pct_global_majority", "relative_likelihood", "status"]  # fmt: skip
+    columns = [
+        "ods_code",
+        "org_name",
+        "benchmark_group",
+        "indicator",
+        "label",
+        "year",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "base",
+        "benchmark_median",
+        "benchmark_orgs",
+        "england",
+        "first_year",
+        "pct_first",
+        "change_pp",
+        "change_ci_low",
+        "change_ci_high",
+        "group_year",
+        "pct_white",
+        "pct_global_majority",
+        "relative_likelihood",
+        "status",
+    ]
     table = pd.DataFrame(rows).reindex(columns=columns)
     return _rounded(table)
 
@@ -185,8 +227,11 @@ def gap_by_year(outcomes: Outcomes, indicator: str) -> pd.Series:
         white = _england(best, indicator, "White", year, trusts)
         gm = _england(best, indicator, "Global Majority", year, trusts)
         if not (np.isfinite(white) and np.isfinite(gm)):
-            rows = best[(best["indicator"] == indicator) & (best["year"] == year)
-                        & best["ods_code"].isin(trusts)]  # fmt: skip
+            rows = best[
+                (best["indicator"] == indicator)
+                & (best["year"] == year)
+                & best["ods_code"].isin(trusts)
+            ]
             means = rows.groupby("group")["pct"].mean()
             white, gm = means.get("White", np.nan), means.get("Global Majority", np.nan)
         gaps[year] = gm - white
@@ -207,10 +252,14 @@ def reference_share(outcomes: Outcomes) -> float:
 def adjusted_rates(outcomes: Outcomes, indicator: str) -> pd.DataFrame:
     """``ods_code, year, pct, base, share, gap, pct_adjusted``: all-staff rates at a fixed share."""
     rates = _values(outcomes.best, indicator)[["ods_code", "year", "pct", "base"]]
-    share = _values(outcomes.best, SHARE)[["ods_code", "year", "pct"]].rename(columns={"pct": "share"})
+    share = _values(outcomes.best, SHARE)[["ods_code", "year", "pct"]].rename(
+        columns={"pct": "share"}
+    )
     frame = rates.merge(share, on=["ods_code", "year"], how="left")
     frame["gap"] = frame["year"].map(gap_by_year(outcomes, indicator))
-    frame["pct_adjusted"] = frame["pct"] - frame["gap"] * (frame["share"] - reference_share(outcomes)) / 100
+    frame["pct_adjusted"] = (
+        frame["pct"] - frame["gap"] * (frame["share"] - reference_share(outcomes)) / 100
+    )
     return frame[frame["ods_code"] != ENGLAND].reset_index(drop=True)
 
 
@@ -219,8 +268,10 @@ def _membership(outcomes: Outcomes) -> dict[str, dict[str, str]]:
     nw = set(outcomes.north_west) & trusts
     region = outcomes.organisations.set_index("ods_code")["region"]
     rest = {c for c in trusts - nw if region.get(c, "") not in ("", "-")}
-    out = {"North West vs rest of England": {c: "North West" for c in nw}
-           | {c: "Rest of England" for c in rest}}  # fmt: skip
+    out = {
+        "North West vs rest of England": {c: "North West" for c in nw}
+        | {c: "Rest of England" for c in rest}
+    }
     if outcomes.register is not None:
         bronze = set(outcomes.register.loc[outcomes.register["level"].isin(AWARDED), "ods_code"])
         listed = set(outcomes.register["ods_code"])
@@ -248,9 +299,8 @@ def comparison_over_time(outcomes: Outcomes, indicator: str = "q16b") -> pd.Data
     adjusted = adjusted_rates(outcomes, indicator)
     rows = []
     for comparison, members in _membership(outcomes).items():
-        frame = adjusted[adjusted["ods_code"].isin(members)].assign(
-            member=lambda f: f["ods_code"].map(members)
-        )
+        frame = adjusted[adjusted["ods_code"].isin(members)].copy()
+        frame["member"] = frame["ods_code"].map(members)
         labels = list(dict.fromkeys(members.values()))
         labels = sorted(labels, key=lambda x: (x.startswith(("Rest", "Not")), x))
         for year, in_year in frame.groupby("year"):
@@ -259,25 +309,46 @@ def comparison_over_time(outcomes: Outcomes, indicator: str = "q16b") -> pd.Data
                 part = in_year[in_year["member"] == label]
                 mean, low, high = _mean_ci(part["pct_adjusted"])
                 parts[label] = part["pct_adjusted"].dropna()
-                rows.append({"comparison": comparison, "group": label, "indicator": indicator,
-                             "year": int(year), "orgs": int(part["pct"].notna().sum()),
-                             "mean_pct": part["pct"].mean(), "mean_share": part["share"].mean(),
-                             "mean_adjusted": mean, "ci_low": low, "ci_high": high})  # fmt: skip
+                rows.append(
+                    {
+                        "comparison": comparison,
+                        "group": label,
+                        "indicator": indicator,
+                        "year": int(year),
+                        "orgs": int(part["pct"].notna().sum()),
+                        "mean_pct": part["pct"].mean(),
+                        "mean_share": part["share"].mean(),
+                        "mean_adjusted": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                    }
+                )
             if len(labels) == 2 and all(len(parts[k]) >= 2 for k in labels):
                 a, b = parts[labels[0]], parts[labels[1]]
                 t = stats.ttest_ind(a, b, equal_var=False)
                 ci = t.confidence_interval()
-                rows.append({"comparison": comparison, "group": f"difference ({labels[0]} - {labels[1]})",
-                             "indicator": indicator, "year": int(year), "orgs": len(a) + len(b),
-                             "mean_adjusted": a.mean() - b.mean(), "ci_low": ci.low,
-                             "ci_high": ci.high, "p_value": t.pvalue})  # fmt: skip
+                rows.append(
+                    {
+                        "comparison": comparison,
+                        "group": f"difference ({labels[0]} - {labels[1]})",
+                        "indicator": indicator,
+                        "year": int(year),
+                        "orgs": len(a) + len(b),
+                        "mean_adjusted": a.mean() - b.mean(),
+                        "ci_low": ci.low,
+                        "ci_high": ci.high,
+                        "p_value": t.pvalue,
+                    }
+                )
     table = pd.DataFrame(rows)
     if "p_value" in table:
         table["p_value"] = table["p_value"].round(4)
     return _rounded(table)
 
 
-def relative_likelihood(outcomes: Outcomes, indicators: tuple[str, ...] = ("q14a", "q14bc", "q15", "q16b")) -> pd.DataFrame:
+def relative_likelihood(
+    outcomes: Outcomes, indicators: tuple[str, ...] = ("q14a", "q14_staff", "q15", "q16b")
+) -> pd.DataFrame:
     """Global Majority / White relative likelihood (WRES style) by comparison group and year.
 
     Per organisation the ratio of its Global Majority to its White rate; the table gives the mean
@@ -287,8 +358,11 @@ def relative_likelihood(outcomes: Outcomes, indicators: tuple[str, ...] = ("q14a
     rows = []
     for comparison, members in _membership(outcomes).items():
         for indicator in indicators:
-            g = best[(best["indicator"] == indicator) & best["ods_code"].isin(members)
-                     & best["group"].isin(["White", "Global Majority"])]  # fmt: skip
+            g = best[
+                (best["indicator"] == indicator)
+                & best["ods_code"].isin(members)
+                & best["group"].isin(["White", "Global Majority"])
+            ]
             if g.empty:
                 continue
             wide = g.pivot_table(index=["ods_code", "year"], columns="group", values="pct").dropna()
@@ -297,12 +371,20 @@ def relative_likelihood(outcomes: Outcomes, indicators: tuple[str, ...] = ("q14a
             for (year, label), part in wide.groupby(["year", "member"]):
                 logs = np.log(part["Global Majority"] / part["White"])
                 mean, low, high = _mean_ci(logs)
-                rows.append({"comparison": comparison, "group": label, "indicator": indicator,
-                             "year": int(year), "orgs": len(part),
-                             "mean_pct_white": part["White"].mean(),
-                             "mean_pct_global_majority": part["Global Majority"].mean(),
-                             "rl_geometric_mean": np.exp(mean), "rl_ci_low": np.exp(low),
-                             "rl_ci_high": np.exp(high)})  # fmt: skip
+                rows.append(
+                    {
+                        "comparison": comparison,
+                        "group": label,
+                        "indicator": indicator,
+                        "year": int(year),
+                        "orgs": len(part),
+                        "mean_pct_white": part["White"].mean(),
+                        "mean_pct_global_majority": part["Global Majority"].mean(),
+                        "rl_geometric_mean": np.exp(mean),
+                        "rl_ci_low": np.exp(low),
+                        "rl_ci_high": np.exp(high),
+                    }
+                )
     return _rounded(pd.DataFrame(rows))
 
 
@@ -326,15 +408,25 @@ class DidSummary:
     truth: float | None = None
 
     def table(self) -> pd.DataFrame:
-        row = {"indicator": self.indicator, "outcome": self.outcome,
-               "awarded_orgs": self.n_awarded, "dated_awards": self.n_dated,
-               "usable_cohort_orgs": self.n_usable,
-               "first_year": min(self.years), "last_year": max(self.years)}  # fmt: skip
+        row = {
+            "indicator": self.indicator,
+            "outcome": self.outcome,
+            "awarded_orgs": self.n_awarded,
+            "dated_awards": self.n_dated,
+            "usable_cohort_orgs": self.n_usable,
+            "first_year": min(self.years),
+            "last_year": max(self.years),
+        }
         if self.result is not None:
-            row |= self.result.as_frame().drop(columns=["first_year", "last_year"]).iloc[0].to_dict()
+            row |= (
+                self.result.as_frame().drop(columns=["first_year", "last_year"]).iloc[0].to_dict()
+            )
         for k, m in enumerate(self.mde, start=1):
-            row |= {f"mde{k}_pp": m["mde"], f"mde{k}_orgs": m["n_treated"],
-                    f"mde{k}_first_treated_year": m["first_year"]}  # fmt: skip
+            row |= {
+                f"mde{k}_pp": m["mde"],
+                f"mde{k}_orgs": m["n_treated"],
+                f"mde{k}_first_treated_year": m["first_year"],
+            }
         if self.truth is not None:
             row["planted_att"] = self.truth
         table = pd.DataFrame([row])
@@ -346,16 +438,24 @@ class DidSummary:
     def sentences(self) -> list[str]:
         """The verdict in words, built from the computed figures."""
         label = LABELS[self.indicator].lower()
-        out = [f"{self.n_awarded} organisation(s) hold an award in the register; {self.n_dated} "
-               f"with a known date; {self.n_usable} with survey years both before and after "
-               f"the award within {min(self.years)}-{max(self.years)}."]  # fmt: skip
+        out = [
+            f"{self.n_awarded} organisation(s) hold an award in the register; {self.n_dated} "
+            f"with a known date; {self.n_usable} with survey years both before and after "
+            f"the award within {min(self.years)}-{max(self.years)}."
+        ]
         if self.result is None:
             if self.dated:
-                when = ", ".join(f"{c} (first survey after the award: {y})" for c, y in self.dated.items())
-                out.append(f"Dated awards: {when}; no survey year after an award is in the files "
-                           "held, so no effect can be estimated.")  # fmt: skip
+                when = ", ".join(
+                    f"{c} (first survey after the award: {y})" for c, y in self.dated.items()
+                )
+                out.append(
+                    f"Dated awards: {when}; no survey year after an award is in the files "
+                    "held, so no effect can be estimated."
+                )
             else:
-                out.append("No award has a known date, so no before-and-after comparison is possible.")
+                out.append(
+                    "No award has a known date, so no before-and-after comparison is possible."
+                )
         else:
             r = self.result
             out.append(
@@ -366,13 +466,17 @@ class DidSummary:
                 f"{r.ci_low:+.1f} to {r.ci_high:+.1f}, likely too narrow with "
                 f"{r.n_treated} treated organisations)."
             )
-            verdict = ("no sign that treated and other organisations were already drifting apart"
-                       if r.ri_pretrend_p >= 0.05 else
-                       "treated organisations were already drifting apart before their awards, "
-                       "so the estimate is not credible")  # fmt: skip
-            out.append(f"Pre-trend test: root mean square of the {r.pretrend_periods} pre-award "
-                       f"estimates {r.pretrend_rms:.1f} points, randomisation p = "
-                       f"{r.ri_pretrend_p:.2f}: {verdict}.")  # fmt: skip
+            verdict = (
+                "no sign that treated and other organisations were already drifting apart"
+                if r.ri_pretrend_p >= 0.05
+                else "treated organisations were already drifting apart before their awards, "
+                "so the estimate is not credible"
+            )
+            out.append(
+                f"Pre-trend test: root mean square of the {r.pretrend_periods} pre-award "
+                f"estimates {r.pretrend_rms:.1f} points, randomisation p = "
+                f"{r.ri_pretrend_p:.2f}: {verdict}."
+            )
         for m in self.mde:
             out.append(
                 f"With {m['n_treated']} treated organisation(s) first treated in {m['first_year']} "
@@ -385,18 +489,24 @@ class DidSummary:
         few = self.n_usable < MIN_TREATED or (self.result is not None and self.result.ri_p >= 0.05)
         smallest = self.mde[0]["mde"] if self.mde else float("nan")
         if early and few:
-            out.append("Too early and too few to tell: the public record cannot yet show whether "
-                       "the framework changed this outcome.")  # fmt: skip
+            out.append(
+                "Too early and too few to tell: the public record cannot yet show whether "
+                "the framework changed this outcome."
+            )
         elif early:
             out.append("Too early to tell.")
         elif few:
-            out.append(f"Too few to tell: with {self.n_usable} treated organisation(s) no effect is "
-                       "reliably distinguishable from chance, and effects smaller than "
-                       f"{smallest:.1f} points would usually go unseen.")  # fmt: skip
+            out.append(
+                f"Too few to tell: with {self.n_usable} treated organisation(s) no effect is "
+                "reliably distinguishable from chance, and effects smaller than "
+                f"{smallest:.1f} points would usually go unseen."
+            )
         else:
-            out.append("An effect of this size is distinguishable from chance in these data; it "
-                       "is an association with the award's timing, not proof that the framework "
-                       "caused it.")  # fmt: skip
+            out.append(
+                "An effect of this size is distinguishable from chance in these data; it "
+                "is an association with the award's timing, not proof that the framework "
+                "caused it."
+            )
         if self.truth is not None:
             out.append(f"(Synthetic data: the planted average effect is {self.truth:+.1f} points.)")
         return [s for s in out if s]
@@ -428,7 +538,11 @@ def did_summary(
     trusts = _trusts(outcomes)
     values = values[values["ods_code"].isin(trusts)]
     register = outcomes.register
-    awarded = register[register["level"].isin(AWARDED)] if register is not None else pd.DataFrame(columns=["ods_code", "first_year"])
+    awarded = (
+        register[register["level"].isin(AWARDED)]
+        if register is not None
+        else pd.DataFrame(columns=["ods_code", "first_year"])
+    )
     awarded = awarded[awarded["ods_code"].isin(set(values["ods_code"]))]
     dated = awarded.dropna(subset=["first_year"])
     cohorts = {r.ods_code: int(r.first_year) for r in dated.itertuples()}
@@ -443,16 +557,34 @@ def did_summary(
     mde = []
     for n_mde in sorted({max(len(usable), 1), max(len(awarded), 1)}):
         free = [c for c in pool if c not in set(awarded["ods_code"])]
-        mde.append(did.minimum_detectable_effect(
-            values, n_mde, first, mde_draws, seed + 1, exclude=list(awarded["ods_code"]),
-            pool=free if len(free) >= n_mde else None))  # fmt: skip
+        mde.append(
+            did.minimum_detectable_effect(
+                values,
+                n_mde,
+                first,
+                mde_draws,
+                seed + 1,
+                exclude=list(awarded["ods_code"]),
+                pool=free if len(free) >= n_mde else None,
+            )
+        )
     gaps = gap_by_year(outcomes, indicator)
     truth = None
     if outcomes.data.truth and result is not None and outcome.startswith("Global"):
         truth = outcomes.data.truth["att_simple"].get(indicator, {}).get("Global Majority")
-    return DidSummary(indicator, outcome, len(awarded), len(dated), len(usable),
-                      {c: str(y) for c, y in cohorts.items()}, years, result, mde,
-                      float(gaps.iloc[-1]) if len(gaps) else np.nan, truth)  # fmt: skip
+    return DidSummary(
+        indicator,
+        outcome,
+        len(awarded),
+        len(dated),
+        len(usable),
+        {c: str(y) for c, y in cohorts.items()},
+        years,
+        result,
+        mde,
+        float(gaps.iloc[-1]) if len(gaps) else np.nan,
+        truth,
+    )
 
 
 def event_study_table(summary: DidSummary) -> pd.DataFrame:
@@ -470,7 +602,9 @@ def _register_level(survey: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
     return survey["org_code"].astype("string").map(levels).fillna("not in the register")
 
 
-def belief_vs_register(survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
+def belief_vs_register(
+    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11
+) -> pd.DataFrame:
     """What respondents believe their organisation's ARF status is, by its status in the register.
 
     Population: respondents who answered ``org_arf_status``; ``n`` per register level, ``count``
@@ -478,39 +612,73 @@ def belief_vs_register(survey: pd.DataFrame, register: pd.DataFrame, min_cell: i
     """
     from evaluation.disclosure import suppress
 
-    frame = pd.DataFrame({"register_level": _register_level(survey, register),
-                          "believed_status": survey["org_arf_status"].astype("string")}).dropna()  # fmt: skip
-    counts = frame.groupby(["register_level", "believed_status"]).size().rename("count").reset_index()
+    frame = pd.DataFrame(
+        {
+            "register_level": _register_level(survey, register),
+            "believed_status": survey["org_arf_status"].astype("string"),
+        }
+    ).dropna()
+    counts = (
+        frame.groupby(["register_level", "believed_status"]).size().rename("count").reset_index()
+    )
     counts["n"] = counts.groupby("register_level")["count"].transform("sum")
     low, high = wilson_interval(counts["count"], counts["n"])
     counts["pct"] = 100 * counts["count"] / counts["n"]
     counts["ci_low"], counts["ci_high"] = 100 * low, 100 * high
     counts["matches_register"] = counts["believed_status"] == counts["register_level"]
-    table = counts[["register_level", "believed_status", "matches_register", "n", "count", "pct",
-                    "ci_low", "ci_high"]]  # fmt: skip
+    table = counts[
+        [
+            "register_level",
+            "believed_status",
+            "matches_register",
+            "n",
+            "count",
+            "pct",
+            "ci_low",
+            "ci_high",
+        ]
+    ]
     table = table.assign(matches_register=table["matches_register"].map({True: "yes", False: "no"}))
     table[["pct", "ci_low", "ci_high"]] = table[["pct", "ci_low", "ci_high"]].round(1)
-    return suppress(table.reset_index(drop=True), n_col="n", count_cols=["count"],
-                    dependent_cols=["pct", "ci_low", "ci_high"], group_cols=["register_level"],
-                    label_cols=["matches_register"], partition_col="believed_status",
-                    totals_known=True, min_cell=min_cell)  # fmt: skip
+    return suppress(
+        table.reset_index(drop=True),
+        n_col="n",
+        count_cols=["count"],
+        dependent_cols=["pct", "ci_low", "ci_high"],
+        group_cols=["register_level"],
+        label_cols=["matches_register"],
+        partition_col="believed_status",
+        totals_known=True,
+        min_cell=min_cell,
+    )
 
 
-def awareness_by_register(survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
+def awareness_by_register(
+    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11
+) -> pd.DataFrame:
     """Awareness of the framework (``arf_aware`` = Yes) by the organisation's register status."""
     from evaluation.disclosure import suppress
 
     aware = survey["arf_aware"].astype("string")
     frame = pd.DataFrame({"register_level": _register_level(survey, register), "aware": aware})
     frame = frame.dropna(subset=["aware"])
-    table = frame.groupby("register_level").agg(n=("aware", "size"),
-                                                count=("aware", lambda s: int((s == "Yes").sum()))).reset_index()  # fmt: skip
+    table = (
+        frame.groupby("register_level")
+        .agg(n=("aware", "size"), count=("aware", lambda s: int((s == "Yes").sum())))
+        .reset_index()
+    )
     low, high = wilson_interval(table["count"], table["n"])
     table["pct_aware"] = (100 * table["count"] / table["n"]).round(1)
     table["ci_low"], table["ci_high"] = (100 * low).round(1), (100 * high).round(1)
-    return suppress(table, n_col="n", count_cols=["count"],
-                    dependent_cols=["pct_aware", "ci_low", "ci_high"],
-                    group_cols=["register_level"], totals_known=True, min_cell=min_cell)  # fmt: skip
+    return suppress(
+        table,
+        n_col="n",
+        count_cols=["count"],
+        dependent_cols=["pct_aware", "ci_low", "ci_high"],
+        group_cols=["register_level"],
+        totals_known=True,
+        min_cell=min_cell,
+    )
 
 
 def scope_organisations(outcomes: Outcomes, scope: str, scope_value: str | None) -> list[str]:
@@ -521,5 +689,9 @@ def scope_organisations(outcomes: Outcomes, scope: str, scope_value: str | None)
         from evaluation.instrument import load_instrument
 
         orgs = load_instrument().organisations
-        return [c for c in orgs.loc[orgs["icb"] == scope_value, "org_code"] if c in set(outcomes.north_west)]
+        return [
+            c
+            for c in orgs.loc[orgs["icb"] == scope_value, "org_code"]
+            if c in set(outcomes.north_west)
+        ]
     return list(outcomes.north_west)

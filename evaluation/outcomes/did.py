@@ -51,8 +51,9 @@ def did_frame(
     bad = frame["cohort"] <= years[0]
     frame = frame[~bad]
     frame.loc[frame["cohort"] > years[-1], "cohort"] = np.nan  # treated after the window: never
-    return frame[["ods_code", "year", "y", "cohort"]].sort_values(["ods_code", "year"],
-                                                                   ignore_index=True)  # fmt: skip
+    return frame[["ods_code", "year", "y", "cohort"]].sort_values(
+        ["ods_code", "year"], ignore_index=True
+    )
 
 
 @dataclass
@@ -80,15 +81,28 @@ class DidResult:
 
     def as_frame(self) -> pd.DataFrame:
         """One row, for publication."""
-        return pd.DataFrame([{
-            "att": self.att, "se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
-            "ri_p": self.ri_p, "ri_sd": self.ri_sd, "ri_ci_low": self.ri_ci_low,
-            "ri_ci_high": self.ri_ci_high, "permutations": self.n_permutations,
-            "pretrend_rms": self.pretrend_rms, "pretrend_periods": self.pretrend_periods,
-            "ri_pretrend_p": self.ri_pretrend_p,
-            "treated_orgs": self.n_treated, "control_orgs": self.n_control,
-            "first_year": min(self.years), "last_year": max(self.years),
-        }])  # fmt: skip
+        return pd.DataFrame(
+            [
+                {
+                    "att": self.att,
+                    "se": self.se,
+                    "ci_low": self.ci_low,
+                    "ci_high": self.ci_high,
+                    "ri_p": self.ri_p,
+                    "ri_sd": self.ri_sd,
+                    "ri_ci_low": self.ri_ci_low,
+                    "ri_ci_high": self.ri_ci_high,
+                    "permutations": self.n_permutations,
+                    "pretrend_rms": self.pretrend_rms,
+                    "pretrend_periods": self.pretrend_periods,
+                    "ri_pretrend_p": self.ri_pretrend_p,
+                    "treated_orgs": self.n_treated,
+                    "control_orgs": self.n_control,
+                    "first_year": min(self.years),
+                    "last_year": max(self.years),
+                }
+            ]
+        )
 
 
 def _fit(frame: pd.DataFrame, events: bool = True):
@@ -105,11 +119,15 @@ def _fit(frame: pd.DataFrame, events: bool = True):
     est = float(simple.iloc[0, 0])
     se = float(simple.iloc[0, 1])
     if event is not None:
-        event = pd.DataFrame({
-            "years_since": event.index.to_numpy(dtype=int), "att": event.iloc[:, 0].to_numpy(float),
-            "se": event.iloc[:, 1].to_numpy(float), "ci_low": event.iloc[:, 2].to_numpy(float),
-            "ci_high": event.iloc[:, 3].to_numpy(float),
-        })  # fmt: skip
+        event = pd.DataFrame(
+            {
+                "years_since": event.index.to_numpy(dtype=int),
+                "att": event.iloc[:, 0].to_numpy(float),
+                "se": event.iloc[:, 1].to_numpy(float),
+                "ci_low": event.iloc[:, 2].to_numpy(float),
+                "ci_high": event.iloc[:, 3].to_numpy(float),
+            }
+        )
     return est, se, event
 
 
@@ -128,12 +146,18 @@ def estimate(frame: pd.DataFrame) -> DidResult:
     rms, periods = _pretrend(event)
     z = stats.norm.ppf(0.975)
     return DidResult(
-        att=att, se=se, ci_low=att - z * se, ci_high=att + z * se, event=event,
-        pretrend_rms=rms, pretrend_periods=periods,
-        n_treated=len(treated), n_control=frame["ods_code"].nunique() - len(treated),
+        att=att,
+        se=se,
+        ci_low=att - z * se,
+        ci_high=att + z * se,
+        event=event,
+        pretrend_rms=rms,
+        pretrend_periods=periods,
+        n_treated=len(treated),
+        n_control=frame["ods_code"].nunique() - len(treated),
         years=sorted(int(y) for y in frame["year"].unique()),
         cohorts={int(k): int(v) for k, v in treated["cohort"].value_counts().sort_index().items()},
-    )  # fmt: skip
+    )
 
 
 def _reassign(frame: pd.DataFrame, rng: np.random.Generator, pool: list[str]) -> pd.DataFrame:
@@ -199,18 +223,32 @@ def minimum_detectable_effect(
     the design's standard error, and the MDE is 2.80 times it. ``values``: ``ods_code, year, y``.
     """
     frame = did_frame(values, {})
-    candidates = [c for c in frame["ods_code"].unique() if c not in set(exclude or [])
-                  and (pool is None or c in set(pool))]  # fmt: skip
+    candidates = [
+        c
+        for c in frame["ods_code"].unique()
+        if c not in set(exclude or []) and (pool is None or c in set(pool))
+    ]
     if len(candidates) < n_treated:
         raise ValueError(f"only {len(candidates)} organisations to draw {n_treated} from")
     rng = np.random.default_rng(seed)
     estimates = []
     for _ in range(n_draws):
         chosen = set(rng.choice(candidates, size=n_treated, replace=False))
-        fake = frame.assign(cohort=np.where(frame["ods_code"].isin(chosen), float(first_year), np.nan))
+        fake = frame.assign(
+            cohort=np.where(frame["ods_code"].isin(chosen), float(first_year), np.nan)
+        )
         estimates.append(_fit(fake, events=False)[0])
     sd = float(np.std(estimates, ddof=1))
     years = sorted(int(y) for y in frame["year"].unique())
-    return {"mde": MDE_FACTOR * sd, "se": sd, "n_treated": n_treated, "first_year": first_year,
-            "n_years": len(years), "first_year_held": years[0], "last_year_held": years[-1],
-            "n_orgs": len(candidates), "n_draws": n_draws, "mean_placebo_att": float(np.mean(estimates))}  # fmt: skip
+    return {
+        "mde": MDE_FACTOR * sd,
+        "se": sd,
+        "n_treated": n_treated,
+        "first_year": first_year,
+        "n_years": len(years),
+        "first_year_held": years[0],
+        "last_year_held": years[-1],
+        "n_orgs": len(candidates),
+        "n_draws": n_draws,
+        "mean_placebo_att": float(np.mean(estimates)),
+    }

@@ -109,6 +109,7 @@ def question_wording(header: str) -> tuple[str, str] | None:
     m = re.match(r"^\s*(Q\d+[a-z]?(?:_\d+)?)\s*[-\u2013:]\s*(.+)$", str(header), flags=re.S)
     return (m.group(1), " ".join(m.group(2).split())) if m else None
 
+
 # Indicators that only derived files carry (no single question of their own).
-EXTRA_LABELS = {"q14bc": "Harassment, bullying or abuse from managers or colleagues (WRES 6)"}
+EXTRA_LABELS = {"q14_staff": "Harassment, bullying or abuse from managers or colleagues (WRES 6)"}
 LABELS = {i.id: i.label for i in INDICATORS} | EXTRA_LABELS

@@ -99,9 +99,7 @@ def read_folder(folder: Path | str) -> OutcomesData:
         panels.append(tidy.panel)
         orgs.append(tidy.organisations)
         read.append(path.name)
-    panel = (
-        pd.concat(panels, ignore_index=True) if panels else pd.DataFrame(columns=PANEL_COLUMNS)
-    )
+    panel = pd.concat(panels, ignore_index=True) if panels else pd.DataFrame(columns=PANEL_COLUMNS)
     organisations = (
         pd.concat([o for o in orgs if len(o)], ignore_index=True)
         if any(len(o) for o in orgs)
@@ -113,7 +111,7 @@ def read_folder(folder: Path | str) -> OutcomesData:
     names = organisations.drop_duplicates("ods_code", keep="last").set_index("ods_code")["org_name"]
     blank = panel["org_name"].fillna("").eq("")
     panel.loc[blank, "org_name"] = panel.loc[blank, "ods_code"].map(names).fillna("")
-    panel = panel.sort_values(KEY + ["source"], ignore_index=True)
+    panel = panel.sort_values([*KEY, "source"], ignore_index=True)
     return OutcomesData(panel[PANEL_COLUMNS], organisations, read, skipped, truth)
 
 
@@ -138,8 +136,15 @@ def latest_organisations(organisations: pd.DataFrame) -> pd.DataFrame:
     The compiled panel puts an ICS name in ``Region`` in some years; the region kept is the most
     recent value that is one of England's seven NHS regions.
     """
-    regions = {"North West", "North East and Yorkshire", "Midlands", "East of England", "London",
-               "South East", "South West"}  # fmt: skip
+    regions = {
+        "North West",
+        "North East and Yorkshire",
+        "Midlands",
+        "East of England",
+        "London",
+        "South East",
+        "South West",
+    }
     frame = organisations.sort_values(["ods_code", "year"])
     latest = frame.drop_duplicates("ods_code", keep="last").set_index("ods_code")
     known = frame[frame["region"].isin(regions)].drop_duplicates("ods_code", keep="last")

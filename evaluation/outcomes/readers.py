@@ -87,13 +87,13 @@ def workbook_year(title: str, path: Path) -> int:
     m = re.search(r"staff survey\s+(20\d\d)", str(title), flags=re.I)
     if m:
         return int(m.group(1))
-    m = re.search(r"NSS\s*(\d\d)(?!\d)", path.name, flags=re.I) or re.search(
-        r"(20\d\d)", path.name
-    )
+    m = re.search(r"NSS\s*(\d\d)(?!\d)", path.name, flags=re.I) or re.search(r"(20\d\d)", path.name)
     if m:
         year = int(m.group(1))
         return year + 2000 if year < 100 else year
-    raise InputError("cannot tell the survey year: not in the title cell A1 nor the file name", path)
+    raise InputError(
+        "cannot tell the survey year: not in the title cell A1 nor the file name", path
+    )
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,16 @@ def _check_block(block: _Block, file: str, sheet: str) -> None:
     if missing or block.base is None:
         what = f"% {missing[0]}" if missing else "Base (number of responses)"
         raise InputError(
-            [Problem(file, HEADER_ROW, f"{sheet}!{_cell(HEADER_ROW, block.first)}", None,
-                     f"question {block.indicator} has no '{what}' column on row {HEADER_ROW}")]
-        )  # fmt: skip
+            [
+                Problem(
+                    file,
+                    HEADER_ROW,
+                    f"{sheet}!{_cell(HEADER_ROW, block.first)}",
+                    None,
+                    f"question {block.indicator} has no '{what}' column on row {HEADER_ROW}",
+                )
+            ]
+        )
 
 
 def _sheets(path: Path):
@@ -208,20 +215,34 @@ def read_org_workbook(path: Path | str) -> Tidy:
                 continue
             code = str(code).strip()
             name = str(values[1] or "").strip()
-            orgs.setdefault(code, {
-                "ods_code": code, "year": year, "org_name": name,
-                "benchmark_group": str(values[col.get("benchmarking group", 2)] or "").strip(),
-                "region": str(values[col.get("region", 3)] or "").strip(),
-                "ics": str(values[col.get("ics", 4)] or "").strip(),
-            })  # fmt: skip
+            orgs.setdefault(
+                code,
+                {
+                    "ods_code": code,
+                    "year": year,
+                    "org_name": name,
+                    "benchmark_group": str(values[col.get("benchmarking group", 2)] or "").strip(),
+                    "region": str(values[col.get("region", 3)] or "").strip(),
+                    "ics": str(values[col.get("ics", 4)] or "").strip(),
+                },
+            )
             for block in blocks:
                 pct = _block_pct(block, values, f"{file} sheet {sheet!r}", r)
                 base = _number(values[block.base], f"{file} sheet {sheet!r}", _cell(r, block.base))  # type: ignore[index]
                 if np.isnan(pct):
                     base = np.nan
-                rows_out.append({"ods_code": code, "org_name": name, "year": year,
-                                 "indicator": block.indicator, "group": "all", "pct": pct,
-                                 "base": base, "source": f"organisational workbook {file}"})  # fmt: skip
+                rows_out.append(
+                    {
+                        "ods_code": code,
+                        "org_name": name,
+                        "year": year,
+                        "indicator": block.indicator,
+                        "group": "all",
+                        "pct": pct,
+                        "base": base,
+                        "source": f"organisational workbook {file}",
+                    }
+                )
     if not found_header:
         raise InputError(
             f"no sheet has the organisational header on row {HEADER_ROW} ('ODS code', "
@@ -277,10 +298,18 @@ def read_national_workbook(path: Path | str) -> Tidy:
                 where = f"{file} sheet {sheet!r}"
                 pct = _block_pct(block, values, where, r)
                 base = _number(values[block.base], where, _cell(r, block.base))  # type: ignore[index]
-                rows_out.append({"ods_code": code, "org_name": name, "year": year,
-                                 "indicator": block.indicator, "group": group, "pct": pct,
-                                 "base": np.nan if np.isnan(pct) else base,
-                                 "source": f"national workbook {file}"})  # fmt: skip
+                rows_out.append(
+                    {
+                        "ods_code": code,
+                        "org_name": name,
+                        "year": year,
+                        "indicator": block.indicator,
+                        "group": group,
+                        "pct": pct,
+                        "base": np.nan if np.isnan(pct) else base,
+                        "source": f"national workbook {file}",
+                    }
+                )
     if not found_header:
         raise InputError(
             f"no sheet has the national header on row {HEADER_ROW} ('Base', 'Breakdown', "
@@ -356,19 +385,35 @@ def read_compiled_panel(path: Path | str) -> Tidy:
             continue
         pct = _checked_numbers(raw, f"{measure}_rate", file)
         base_col = f"{measure}_base"
-        base = _checked_numbers(raw, base_col, file) if base_col in raw else np.full(len(raw), np.nan)
-        frames.append(pd.DataFrame({
-            "ods_code": raw["ODS code"].str.strip(), "org_name": raw["Organisation name"].str.strip(),
-            "year": years.astype(int), "indicator": indicator, "group": "all", "pct": pct,
-            "base": np.where(np.isnan(pct), np.nan, base), "source": f"compiled panel {file}",
-        }))  # fmt: skip
-    orgs = pd.DataFrame({
-        "ods_code": raw["ODS code"].str.strip(), "year": years.astype(int),
-        "org_name": raw["Organisation name"].str.strip(),
-        "benchmark_group": raw.get("Benchmarking group", pd.Series("", index=raw.index)).str.strip(),
-        "region": raw.get("Region", pd.Series("", index=raw.index)).str.strip(),
-        "ics": raw.get("ICS/STP", raw.get("ICS", pd.Series("", index=raw.index))).str.strip(),
-    })  # fmt: skip
+        base = (
+            _checked_numbers(raw, base_col, file) if base_col in raw else np.full(len(raw), np.nan)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "ods_code": raw["ODS code"].str.strip(),
+                    "org_name": raw["Organisation name"].str.strip(),
+                    "year": years.astype(int),
+                    "indicator": indicator,
+                    "group": "all",
+                    "pct": pct,
+                    "base": np.where(np.isnan(pct), np.nan, base),
+                    "source": f"compiled panel {file}",
+                }
+            )
+        )
+    orgs = pd.DataFrame(
+        {
+            "ods_code": raw["ODS code"].str.strip(),
+            "year": years.astype(int),
+            "org_name": raw["Organisation name"].str.strip(),
+            "benchmark_group": raw.get(
+                "Benchmarking group", pd.Series("", index=raw.index)
+            ).str.strip(),
+            "region": raw.get("Region", pd.Series("", index=raw.index)).str.strip(),
+            "ics": raw.get("ICS/STP", raw.get("ICS", pd.Series("", index=raw.index))).str.strip(),
+        }
+    )
     panel = pd.concat(frames, ignore_index=True)[PANEL_COLUMNS]
     panel["base"] = panel["base"].astype(float)
     return Tidy(panel, orgs[ORGANISATION_COLUMNS])
@@ -378,7 +423,7 @@ WHITE_BME_INDICATORS = {
     "fair career progression": "q15",
     "discrimination from manager": "q16b",
     "harassment from patients": "q14a",
-    "harassment from staff": "q14bc",
+    "harassment from staff": "q14_staff",
 }
 
 
@@ -394,24 +439,55 @@ def read_white_bme(path: Path | str, year: int | None = None) -> Tidy:
     if year is None:
         m = re.search(r"(20\d\d)", path.name)
         if not m:
-            raise InputError("cannot tell the year: put it in the file name (e.g. ..._2024.csv)", path)
+            raise InputError(
+                "cannot tell the year: put it in the file name (e.g. ..._2024.csv)", path
+            )
         year = int(m.group(1))
     rows = []
     for i, rec in enumerate(raw.to_dict("records")):
         label = str(rec["Indicator"]).lower()
         indicator = next((v for k, v in WHITE_BME_INDICATORS.items() if k in label), None)
         if indicator is None:
-            raise InputError([Problem(file, i + 2, "Indicator", rec["Indicator"],
-                                      f"unknown indicator; known: {sorted(WHITE_BME_INDICATORS)}")])  # fmt: skip
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        i + 2,
+                        "Indicator",
+                        rec["Indicator"],
+                        f"unknown indicator; known: {sorted(WHITE_BME_INDICATORS)}",
+                    )
+                ]
+            )
         for column, group in (("White Rate", "White"), ("BME Rate", "Global Majority")):
             try:
                 value = _number(rec[column], file, column)
             except InputError:
-                raise InputError([Problem(file, i + 2, column, rec[column], "expected a number")]) from None
+                raise InputError(
+                    [Problem(file, i + 2, column, rec[column], "expected a number")]
+                ) from None
             if not np.isnan(value) and not 0 <= value <= 1:
-                raise InputError([Problem(file, i + 2, column, rec[column],
-                                          "expected a rate between 0 and 1 (a fraction)")])  # fmt: skip
-            rows.append({"ods_code": str(rec["Trust"]).strip(), "org_name": "", "year": year,
-                         "indicator": indicator, "group": group, "pct": 100 * value,
-                         "base": np.nan, "source": f"White/BME rates {file}"})  # fmt: skip
+                raise InputError(
+                    [
+                        Problem(
+                            file,
+                            i + 2,
+                            column,
+                            rec[column],
+                            "expected a rate between 0 and 1 (a fraction)",
+                        )
+                    ]
+                )
+            rows.append(
+                {
+                    "ods_code": str(rec["Trust"]).strip(),
+                    "org_name": "",
+                    "year": year,
+                    "indicator": indicator,
+                    "group": group,
+                    "pct": 100 * value,
+                    "base": np.nan,
+                    "source": f"White/BME rates {file}",
+                }
+            )
     return Tidy(_frame(rows, PANEL_COLUMNS))

@@ -32,7 +32,9 @@ def read_register(path: Path | str) -> pd.DataFrame:
     raw.columns = [c.strip() for c in raw.columns]
     for c in COLUMNS[:3]:
         if c not in raw.columns:
-            raise InputError([Problem(path.name, 1, c, None, f"required column; expected {COLUMNS}")])
+            raise InputError(
+                [Problem(path.name, 1, c, None, f"required column; expected {COLUMNS}")]
+            )
     problems = []
     dates = []
     for i, rec in enumerate(raw.to_dict("records"), start=2):
@@ -40,28 +42,54 @@ def read_register(path: Path | str) -> pd.DataFrame:
         if not code:
             problems.append(Problem(path.name, i, "ods_code", code, "empty organisation code"))
         if level not in LEVELS:
-            problems.append(Problem(path.name, i, "level", level, f"expected one of {list(LEVELS)}"))
+            problems.append(
+                Problem(path.name, i, "level", level, f"expected one of {list(LEVELS)}")
+            )
         date = pd.NaT
         if when:
             date = pd.to_datetime(when, format="%Y-%m-%d", errors="coerce")
             if pd.isna(date):
-                problems.append(Problem(path.name, i, "awarded_on", when,
-                                        "expected a date YYYY-MM-DD or empty (not known)"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path.name,
+                        i,
+                        "awarded_on",
+                        when,
+                        "expected a date YYYY-MM-DD or empty (not known)",
+                    )
+                )
             elif level not in AWARDED:
-                problems.append(Problem(path.name, i, "awarded_on", when,
-                                        f"an award date needs a level of {list(AWARDED)}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path.name,
+                        i,
+                        "awarded_on",
+                        when,
+                        f"an award date needs a level of {list(AWARDED)}",
+                    )
+                )
         dates.append(date)
     duplicated = raw["ods_code"].str.strip().duplicated(keep="first")
     for i in np.flatnonzero(duplicated.to_numpy()):
-        problems.append(Problem(path.name, int(i) + 2, "ods_code", raw["ods_code"].iloc[i],
-                                "organisation listed twice"))  # fmt: skip
+        problems.append(
+            Problem(
+                path.name,
+                int(i) + 2,
+                "ods_code",
+                raw["ods_code"].iloc[i],
+                "organisation listed twice",
+            )
+        )
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({
-        "ods_code": raw["ods_code"].str.strip(), "level": raw["level"].str.strip(),
-        "awarded_on": pd.to_datetime(pd.Series(dates, dtype="datetime64[ns]")),
-        "evidence": raw.get("evidence", pd.Series("", index=raw.index)),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "ods_code": raw["ods_code"].str.strip(),
+            "level": raw["level"].str.strip(),
+            "awarded_on": pd.to_datetime(pd.Series(dates, dtype="datetime64[ns]")),
+            "evidence": raw.get("evidence", pd.Series("", index=raw.index)),
+        }
+    )
     out["first_year"] = first_survey_year(out["awarded_on"])
     return out
 
@@ -111,7 +139,10 @@ def register_from_evidence(evidence: Path | str, organisations: Path | str) -> p
             )
         else:
             level = "Committed but not yet awarded"
-            note = "; ".join(f"{s}: {u}" for s, u in zip(pages["arf_status_seen"], pages["source_url"]))
+            note = "; ".join(
+                f"{s}: {u}"
+                for s, u in zip(pages["arf_status_seen"], pages["source_url"], strict=True)
+            )
             text = "committed (Assembly's list)" + (f"; page seen: {note}" if note else "")
         rows.append({"ods_code": code, "level": level, "awarded_on": date, "evidence": text})
     return pd.DataFrame(rows, columns=COLUMNS)

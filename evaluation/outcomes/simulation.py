@@ -22,15 +22,25 @@ def one_panel(
     pool = list(north_west["ods_code"])
     rows = []
     for indicator, group in (outcome, (PLACEBO, outcome[1])):
-        values = synthetic.panel[(synthetic.panel["indicator"] == indicator)
-                                 & (synthetic.panel["group"] == group)].rename(columns={"pct": "y"})  # fmt: skip
+        values = synthetic.panel[
+            (synthetic.panel["indicator"] == indicator) & (synthetic.panel["group"] == group)
+        ].rename(columns={"pct": "y"})
         frame = did.did_frame(values, cohorts)
         result = did.estimate(frame)
         if n_permutations:
-            result = did.randomisation_inference(frame, result, n_permutations, seed=seed, pool=pool)
+            result = did.randomisation_inference(
+                frame, result, n_permutations, seed=seed, pool=pool
+            )
         truth = synthetic.truth["att_simple"].get(indicator, {}).get(group, 0.0)
-        rows.append({"seed": seed, "indicator": indicator, "group": group, "truth": truth,
-                     **result.as_frame().iloc[0].to_dict()})  # fmt: skip
+        rows.append(
+            {
+                "seed": seed,
+                "indicator": indicator,
+                "group": group,
+                "truth": truth,
+                **result.as_frame().iloc[0].to_dict(),
+            }
+        )
     return rows
 
 
@@ -52,18 +62,28 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     """Coverage of the truth by each interval, rejection rates at 5%, bias, per outcome."""
     out = []
     for (indicator, group), r in results.groupby(["indicator", "group"], sort=False):
-        row = {"indicator": indicator, "group": group, "panels": len(r),
-               "truth": float(r["truth"].mean()), "mean_estimate": float(r["att"].mean()),
-               "bias": float((r["att"] - r["truth"]).mean()),
-               "sd_estimate": float(r["att"].std(ddof=1)), "mean_analytic_se": float(r["se"].mean()),
-               "coverage_analytic": float(((r["ci_low"] <= r["truth"]) & (r["truth"] <= r["ci_high"])).mean())}  # fmt: skip
+        row = {
+            "indicator": indicator,
+            "group": group,
+            "panels": len(r),
+            "truth": float(r["truth"].mean()),
+            "mean_estimate": float(r["att"].mean()),
+            "bias": float((r["att"] - r["truth"]).mean()),
+            "sd_estimate": float(r["att"].std(ddof=1)),
+            "mean_analytic_se": float(r["se"].mean()),
+            "coverage_analytic": float(
+                ((r["ci_low"] <= r["truth"]) & (r["truth"] <= r["ci_high"])).mean()
+            ),
+        }
         if r["ri_sd"].notna().any():
             row |= {
                 "mean_ri_sd": float(r["ri_sd"].mean()),
-                "coverage_ri": float(((r["ri_ci_low"] <= r["truth"]) & (r["truth"] <= r["ri_ci_high"])).mean()),
+                "coverage_ri": float(
+                    ((r["ri_ci_low"] <= r["truth"]) & (r["truth"] <= r["ri_ci_high"])).mean()
+                ),
                 "reject_ri_p": float((r["ri_p"] < 0.05).mean()),
                 "reject_pretrend": float((r["ri_pretrend_p"] < 0.05).mean()),
-            }  # fmt: skip
+            }
         row["reject_analytic"] = float(((r["ci_low"] > 0) | (r["ci_high"] < 0)).mean())
         out.append(row)
     return pd.DataFrame(out)
@@ -77,10 +97,11 @@ def north_west_and_cohorts(organisations_csv, register_csv) -> tuple[pd.DataFram
     orgs = pd.read_csv(organisations_csv, dtype=str, keep_default_na=False)
     code = "org_code" if "org_code" in orgs.columns else "ods_code"
     orgs = orgs[orgs["org_type"].isin(list(BENCHMARK))]
-    north_west = pd.DataFrame({"ods_code": orgs[code], "org_name": orgs["org_name"],
-                               "org_type": orgs["org_type"]})  # fmt: skip
+    north_west = pd.DataFrame(
+        {"ods_code": orgs[code], "org_name": orgs["org_name"], "org_type": orgs["org_type"]}
+    )
     register = read_register(register_csv).dropna(subset=["first_year"])
     return north_west, {r.ods_code: int(r.first_year) for r in register.itertuples()}
 
 
-__all__ = ["coverage_study", "north_west_and_cohorts", "one_panel", "summarise", "np"]
+__all__ = ["coverage_study", "north_west_and_cohorts", "np", "one_panel", "summarise"]

@@ -43,19 +43,28 @@ LEVELS = {
 }
 TRENDS = {"q14a": -0.02, "q14b": -0.01, "q14c": -0.01, "q15": -0.01, "q16a": 0.03, "q16b": 0.02}
 REGIONS = {  # region: (trusts, starting ethnic-minority share)
-    "London": (30, 0.45), "Midlands": (35, 0.20), "North East and Yorkshire": (32, 0.12),
-    "South East": (30, 0.18), "East of England": (22, 0.20), "South West": (22, 0.10),
-}  # fmt: skip
+    "London": (30, 0.45),
+    "Midlands": (35, 0.20),
+    "North East and Yorkshire": (32, 0.12),
+    "South East": (30, 0.18),
+    "East of England": (22, 0.20),
+    "South West": (22, 0.10),
+}
 NW_SHARE = 0.10
 BENCHMARK = {
     "acute": "Acute and Acute & Community Trusts",
     "specialist": "Acute Specialist Trusts",
-    "mental health": "Mental Health & Learning Disability and Mental Health, Learning Disability & Community Trusts",
+    "mental health": (
+        "Mental Health & Learning Disability and Mental Health, "
+        "Learning Disability & Community Trusts"
+    ),
     "community": "Community Trusts",
     "ambulance": "Ambulance Trusts",
 }
-DEFAULT_EFFECTS = {"q16b": {"Global Majority": -3.0, "White": -1.0},
-                   "q15": {"Global Majority": 3.0, "White": 1.0}}  # fmt: skip
+DEFAULT_EFFECTS = {
+    "q16b": {"Global Majority": -3.0, "White": -1.0},
+    "q15": {"Global Majority": 3.0, "White": 1.0},
+}
 PLACEBO = "q14a"
 
 
@@ -98,28 +107,46 @@ def simulate_public_outcomes(
     effects = DEFAULT_EFFECTS if effects is None else effects
     cohorts = cohorts or {}
     if north_west is None:
-        north_west = pd.DataFrame({"ods_code": [f"NW{i:02d}" for i in range(26)],
-                                   "org_name": [f"North West Trust {i}" for i in range(26)],
-                                   "org_type": "acute"})  # fmt: skip
+        north_west = pd.DataFrame(
+            {
+                "ods_code": [f"NW{i:02d}" for i in range(26)],
+                "org_name": [f"North West Trust {i}" for i in range(26)],
+                "org_type": "acute",
+            }
+        )
     types = np.array(["acute"] * 6 + ["mental health"] * 3 + ["community", "specialist"])
     trusts = [
-        {"ods_code": r.ods_code, "org_name": r.org_name, "region": "North West",
-         "org_type": r.org_type, "share0": NW_SHARE}
+        {
+            "ods_code": r.ods_code,
+            "org_name": r.org_name,
+            "region": "North West",
+            "org_type": r.org_type,
+            "share0": NW_SHARE,
+        }
         for r in north_west.itertuples()
-    ]  # fmt: skip
+    ]
     k = 0
     for region, (n, share) in REGIONS.items():
         for _ in range(n):
             k += 1
-            trusts.append({"ods_code": f"S{k:03d}", "org_name": f"Synthetic Trust {k:03d}",
-                           "region": region, "org_type": str(rng.choice(types)), "share0": share})  # fmt: skip
+            trusts.append(
+                {
+                    "ods_code": f"S{k:03d}",
+                    "org_name": f"Synthetic Trust {k:03d}",
+                    "region": region,
+                    "org_type": str(rng.choice(types)),
+                    "share0": share,
+                }
+            )
     orgs = pd.DataFrame(trusts)
     orgs["benchmark_group"] = orgs["org_type"].map(BENCHMARK).fillna(BENCHMARK["acute"])
     n_org = len(orgs)
     year_list = np.arange(years[0], years[1] + 1)
     n_year = len(year_list)
     size = np.clip(np.exp(rng.normal(np.log(1700), 0.6, n_org)), 300, 9000) * scale
-    share0 = _logit(np.clip(orgs["share0"].to_numpy() * np.exp(rng.normal(0, 0.35, n_org)), 0.02, 0.8))
+    share0 = _logit(
+        np.clip(orgs["share0"].to_numpy() * np.exp(rng.normal(0, 0.35, n_org)), 0.02, 0.8)
+    )
     drift = rng.normal(0.10, 0.03, n_org)
     t = (year_list - years[0])[None, :]
     share = _expit(share0[:, None] + drift[:, None] * t)  # org x year
@@ -134,10 +161,20 @@ def simulate_public_outcomes(
     rows = []
 
     def add(code, name, indicator, group, pct, base):
-        rows.append(pd.DataFrame({"ods_code": code, "org_name": name, "year": np.tile(year_list, n_org),
-                                  "indicator": indicator, "group": group, "pct": pct.ravel(),
-                                  "base": base.ravel().astype(float),
-                                  "source": "synthetic public outcomes"}))  # fmt: skip
+        rows.append(
+            pd.DataFrame(
+                {
+                    "ods_code": code,
+                    "org_name": name,
+                    "year": np.tile(year_list, n_org),
+                    "indicator": indicator,
+                    "group": group,
+                    "pct": pct.ravel(),
+                    "base": base.ravel().astype(float),
+                    "source": "synthetic public outcomes",
+                }
+            )
+        )
 
     codes = np.repeat(orgs["ods_code"].to_numpy(), n_year)
     names = np.repeat(orgs["org_name"].to_numpy(), n_year)
@@ -149,9 +186,13 @@ def simulate_public_outcomes(
         for group, level in levels.items():
             n = n_gm if group == "Global Majority" else n_white
             answered = rng.binomial(n, 0.97)
-            logit = (_logit(level / 100) + rng.normal(0, 0.2, n_org)[:, None]
-                     + TRENDS[indicator] * (t - (years[1] - years[0]) / 2) + shock
-                     + rng.normal(0, 0.05, (n_org, n_year)))  # fmt: skip
+            logit = (
+                _logit(level / 100)
+                + rng.normal(0, 0.2, n_org)[:, None]
+                + TRENDS[indicator] * (t - (years[1] - years[0]) / 2)
+                + shock
+                + rng.normal(0, 0.05, (n_org, n_year))
+            )
             planted = effects.get(indicator, {}).get(group, 0.0)
             p = np.clip(_expit(logit) + planted / 100 * dyn, 0.001, 0.999)
             count = rng.binomial(answered, p)
@@ -159,24 +200,36 @@ def simulate_public_outcomes(
             pct = np.where(answered >= 11, 100 * count / np.maximum(answered, 1), np.nan)
             add(codes, names, indicator, group, pct, np.where(answered >= 11, answered, np.nan))
             if treated_post.any():
-                truth_att.setdefault(indicator, {})[group] = float(planted * dyn[treated_post].mean())
+                truth_att.setdefault(indicator, {})[group] = float(
+                    planted * dyn[treated_post].mean()
+                )
         total = counts["White"] + counts["Global Majority"]
         base = bases["White"] + bases["Global Majority"]
         add(codes, names, indicator, "all", 100 * total / base, base)
     add(codes, names, "ethnic_minority_share", "all", 100 * n_gm / respondents, respondents)
     panel = pd.concat(rows, ignore_index=True)[PANEL_COLUMNS]
     panel["year"] = panel["year"].astype(int)
-    organisations = pd.DataFrame({
-        "ods_code": codes, "year": np.tile(year_list, n_org), "org_name": names,
-        "benchmark_group": np.repeat(orgs["benchmark_group"].to_numpy(), n_year),
-        "region": np.repeat(orgs["region"].to_numpy(), n_year), "ics": "",
-    })[ORGANISATION_COLUMNS]  # fmt: skip
+    organisations = pd.DataFrame(
+        {
+            "ods_code": codes,
+            "year": np.tile(year_list, n_org),
+            "org_name": names,
+            "benchmark_group": np.repeat(orgs["benchmark_group"].to_numpy(), n_year),
+            "region": np.repeat(orgs["region"].to_numpy(), n_year),
+            "ics": "",
+        }
+    )[ORGANISATION_COLUMNS]
     truth = {
-        "seed": seed, "years": list(map(int, year_list)), "effects": effects,
-        "placebo": PLACEBO, "cohorts": {c: int(y) for c, y in cohorts.items()},
-        "att_simple": truth_att, "dynamic": "half the effect in the first treated year, all of it after",
-        "n_treated": int(np.isfinite(first).sum()), "n_trusts": n_org,
-    }  # fmt: skip
+        "seed": seed,
+        "years": list(map(int, year_list)),
+        "effects": effects,
+        "placebo": PLACEBO,
+        "cohorts": {c: int(y) for c, y in cohorts.items()},
+        "att_simple": truth_att,
+        "dynamic": "half the effect in the first treated year, all of it after",
+        "n_treated": int(np.isfinite(first).sum()),
+        "n_trusts": n_org,
+    }
     return SyntheticOutcomes(panel, organisations, truth)
 
 
@@ -206,11 +259,15 @@ def from_spec(path: Path | str) -> tuple[Tidy, dict]:
         orgs = pd.read_csv(base / spec["organisations"], dtype=str, keep_default_na=False)
         code = "org_code" if "org_code" in orgs.columns else "ods_code"
         orgs = orgs[orgs["org_type"].isin(list(BENCHMARK))]
-        north_west = pd.DataFrame({"ods_code": orgs[code], "org_name": orgs["org_name"],
-                                   "org_type": orgs["org_type"]})  # fmt: skip
+        north_west = pd.DataFrame(
+            {"ods_code": orgs[code], "org_name": orgs["org_name"], "org_type": orgs["org_type"]}
+        )
     years = tuple(spec.get("years", (2019, 2026)))
     synthetic = simulate_public_outcomes(
-        seed=int(spec.get("seed", 20250101)), years=(int(years[0]), int(years[1])),
-        north_west=north_west, cohorts=cohorts, effects=spec.get("effects"),
-    )  # fmt: skip
+        seed=int(spec.get("seed", 20250101)),
+        years=(int(years[0]), int(years[1])),
+        north_west=north_west,
+        cohorts=cohorts,
+        effects=spec.get("effects"),
+    )
     return Tidy(synthetic.panel, synthetic.organisations), synthetic.truth

@@ -18,8 +18,13 @@ def comparison_plot(table: pd.DataFrame, title: str) -> plt.Figure:
     use_style()
     rows = table[~table["group"].str.startswith("difference")]
     comparisons = list(dict.fromkeys(rows["comparison"]))
-    fig, axes = plt.subplots(1, max(len(comparisons), 1), figsize=(5 * max(len(comparisons), 1), 3.6),
-                             squeeze=False, sharey=True)  # fmt: skip
+    fig, axes = plt.subplots(
+        1,
+        max(len(comparisons), 1),
+        figsize=(5 * max(len(comparisons), 1), 3.6),
+        squeeze=False,
+        sharey=True,
+    )
     for ax, comparison in zip(axes[0], comparisons, strict=False):
         part = rows[rows["comparison"] == comparison]
         groups = list(dict.fromkeys(part["group"]))
@@ -28,8 +33,15 @@ def comparison_plot(table: pd.DataFrame, title: str) -> plt.Figure:
             x = g["year"].astype(float) + (k - (len(groups) - 1) / 2) * 0.08
             y = g["mean_adjusted"].astype(float)
             err = np.vstack([y - g["ci_low"].astype(float), g["ci_high"].astype(float) - y])
-            ax.errorbar(x, y, yerr=err, marker="o", capsize=3, color=OKABE_ITO[k % len(OKABE_ITO)],
-                        label=group)  # fmt: skip
+            ax.errorbar(
+                x,
+                y,
+                yerr=err,
+                marker="o",
+                capsize=3,
+                color=OKABE_ITO[k % len(OKABE_ITO)],
+                label=group,
+            )
         ax.set_title(comparison, fontsize=10)
         ax.set_xlabel("survey year")
         ax.set_xticks(sorted(part["year"].astype(int).unique()))
@@ -47,8 +59,9 @@ def event_study_plot(table: pd.DataFrame, title: str) -> plt.Figure:
     if len(table):
         y = table["att"].astype(float)
         err = np.vstack([y - table["ci_low"].astype(float), table["ci_high"].astype(float) - y])
-        ax.errorbar(table["years_since"].astype(int), y, yerr=err, marker="o", capsize=3,
-                    color=OKABE_ITO[0])  # fmt: skip
+        ax.errorbar(
+            table["years_since"].astype(int), y, yerr=err, marker="o", capsize=3, color=OKABE_ITO[0]
+        )
     ax.axhline(0, color="grey", lw=0.8)
     ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("years since the first survey after the award")

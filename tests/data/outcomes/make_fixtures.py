@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the official layouts' long question texts and rows)
 """Write the small public-outcomes fixtures in the official layouts (run once; outputs committed).
 
     python tests/data/outcomes/make_fixtures.py
@@ -19,12 +20,31 @@ HERE = Path(__file__).parent
 NOTE = "\nNote: In order to the preserve anonymity of individual staff, where there were fewer than 10 responses to a question results are not displayed"
 ORG_HEAD = ["ODS code", "Organisation name", "Benchmarking group", "Region", "ICS", "Weighting"]
 ORGS = [
-    ("RW5", "Lancashire and South Cumbria NHS Foundation Trust", "Mental Health & Learning Disability and Mental Health, Learning Disability & Community Trusts", "North West", "Lancashire and South Cumbria"),
-    ("RBL", "Wirral University Teaching Hospital NHS Foundation Trust", "Acute and Acute & Community Trusts", "North West", "Cheshire and Merseyside"),
+    (
+        "RW5",
+        "Lancashire and South Cumbria NHS Foundation Trust",
+        "Mental Health & Learning Disability and Mental Health, Learning Disability & Community Trusts",
+        "North West",
+        "Lancashire and South Cumbria",
+    ),
+    (
+        "RBL",
+        "Wirral University Teaching Hospital NHS Foundation Trust",
+        "Acute and Acute & Community Trusts",
+        "North West",
+        "Cheshire and Merseyside",
+    ),
     ("RX1", "Example Acute Trust", "Acute and Acute & Community Trusts", "Midlands", "Example ICS"),
     ("RX2", "Example Small Trust", "Acute and Acute & Community Trusts", "London", "Example ICS"),
 ]
-NEVER_BLOCK = ["% Never", "% 1 to 2", "% 3 to 5", "% 6 to 10", "% More than 10", "Base (number of responses)"]
+NEVER_BLOCK = [
+    "% Never",
+    "% 1 to 2",
+    "% 3 to 5",
+    "% 6 to 10",
+    "% More than 10",
+    "Base (number of responses)",
+]
 HARASSMENT = {
     "Q13a": "In the last 12 months how many times have you personally experienced harassment, bullying or abuse at work from patients / service users, their relatives or other members of the public?",
     "Q13b": "In the last 12 months how many times have you personally experienced harassment, bullying or abuse at work from managers?",
@@ -32,9 +52,24 @@ HARASSMENT = {
 }
 # % Never, then the four other options, base, per org (RX2 Q13b not published)
 HARASSMENT_VALUES = {
-    "Q13a": [(72.0, 15, 6, 4, 3, 1000), (75.5, 14, 5, 3, 2.5, 800), (70.0, 16, 7, 4, 3, 1200), (80.0, 10, 5, 3, 2, 40)],
-    "Q13b": [(90.0, 6, 2, 1, 1, 998), (91.0, 5, 2, 1, 1, 801), (89.0, 7, 2, 1, 1, 1199), ("-", "-", "-", "-", "-", "-")],
-    "Q13c": [(85.0, 9, 3, 2, 1, 997), (86.0, 8, 3, 2, 1, 799), (84.0, 10, 3, 2, 1, 1198), (88.0, 7, 3, 1, 1, 39)],
+    "Q13a": [
+        (72.0, 15, 6, 4, 3, 1000),
+        (75.5, 14, 5, 3, 2.5, 800),
+        (70.0, 16, 7, 4, 3, 1200),
+        (80.0, 10, 5, 3, 2, 40),
+    ],
+    "Q13b": [
+        (90.0, 6, 2, 1, 1, 998),
+        (91.0, 5, 2, 1, 1, 801),
+        (89.0, 7, 2, 1, 1, 1199),
+        ("-", "-", "-", "-", "-", "-"),
+    ],
+    "Q13c": [
+        (85.0, 9, 3, 2, 1, 997),
+        (86.0, 8, 3, 2, 1, 799),
+        (84.0, 10, 3, 2, 1, 1198),
+        (88.0, 7, 3, 1, 1, 39),
+    ],
 }
 Q15 = "Does your organisation act fairly with regard to career progression / promotion, regardless of ethnic background, gender, religion, sexual orientation, disability or age?"
 Q16A = "In the last 12 months have you personally experienced discrimination at work from patients / service users, their relatives or other members of the public?"
@@ -45,10 +80,18 @@ DISCRIMINATION_VALUES = [  # (q15 yes, no, dk, base), (q16a yes, no, base), (q16
     ((55.0, 14.0, 31.0, 1190), (9.0, 91.0, 1195), (9.5, 90.5, 1194)),
     ((50.0, 20.0, 30.0, 38), ("-", "-", "-"), (10.0, 90.0, 39)),
 ]
-WHITE = ["White - English / Welsh / Scottish / Northern Irish / British", "White - Irish",
-         "White - Gypsy or Irish Traveller", "White - Any other White background"]
-OTHER = ["Mixed/Multiple ethnic background - White and Black Caribbean", "Asian/Asian British - Indian",
-         "Black/African/Caribbean/Black British - African", "Other ethnic group - Any other ethnic background"]
+WHITE = [
+    "White - English / Welsh / Scottish / Northern Irish / British",
+    "White - Irish",
+    "White - Gypsy or Irish Traveller",
+    "White - Any other White background",
+]
+OTHER = [
+    "Mixed/Multiple ethnic background - White and Black Caribbean",
+    "Asian/Asian British - Indian",
+    "Black/African/Caribbean/Black British - African",
+    "Other ethnic group - Any other ethnic background",
+]
 ETHNIC_VALUES = [  # four White shares, four others, base
     (80.0, 2.0, 0.0, 4.6, 3.0, 6.0, 3.4, 1.0, 980),
     (85.0, 1.5, 0.1, 3.4, 2.0, 4.0, 3.0, 1.0, 780),
@@ -87,21 +130,38 @@ def organisational_workbook(path: Path) -> None:
             row += list(HARASSMENT_VALUES[q][k])
         rows.append(row)
     rows.insert(2, [None] * 6)  # a blank row is ignored
-    _sheet(book, "HEALTH WELLBEING SAFETY Q12-13",
-           [(f"{q} - {text}", NEVER_BLOCK) for q, text in HARASSMENT.items()], rows)
+    _sheet(
+        book,
+        "HEALTH WELLBEING SAFETY Q12-13",
+        [(f"{q} - {text}", NEVER_BLOCK) for q, text in HARASSMENT.items()],
+        rows,
+    )
     rows = []
     for k, org in enumerate(ORGS):
         q15, q16a, q16b = DISCRIMINATION_VALUES[k]
         rows.append([*org, weight, *q15, *q16a, *q16b])
-    _sheet(book, "HEALTH WELLBEING SAFETY Q16-17", [
-        (f"Q16 - {Q15}", ["% Yes", "% No", "% Don't know", "Base (number of responses)"]),
-        (f"Q17a - {Q16A}", ["% Yes", "% No", "Base (number of responses)"]),
-        (f"Q17b - {Q16B}", ["% Yes", "% No", "Base (number of responses)"]),
-    ], rows)
+    _sheet(
+        book,
+        "HEALTH WELLBEING SAFETY Q16-17",
+        [
+            (f"Q16 - {Q15}", ["% Yes", "% No", "% Don't know", "Base (number of responses)"]),
+            (f"Q17a - {Q16A}", ["% Yes", "% No", "Base (number of responses)"]),
+            (f"Q17b - {Q16B}", ["% Yes", "% No", "Base (number of responses)"]),
+        ],
+        rows,
+    )
     rows = [[*org, weight, *ETHNIC_VALUES[k]] for k, org in enumerate(ORGS)]
-    _sheet(book, "BACKGROUND INFORMATION Q27-30", [
-        ("Q28 - What is your ethnic group?", [f"% {c}" for c in WHITE + OTHER] + ["Base (number of responses)"]),
-    ], rows)
+    _sheet(
+        book,
+        "BACKGROUND INFORMATION Q27-30",
+        [
+            (
+                "Q28 - What is your ethnic group?",
+                [f"% {c}" for c in WHITE + OTHER] + ["Base (number of responses)"],
+            ),
+        ],
+        rows,
+    )
     book.save(path)
 
 
@@ -113,16 +173,87 @@ def national_workbook(path: Path) -> None:
     ws.cell(3, 1, NOTE)
     ws.cell(1, 5, f"Q16 - {Q15}")
     ws.cell(1, 9, f"Q17b - {Q16B}")
-    head = ["Base", "Breakdown", "Breakdown subgroup", "Weighting", "% Yes", "% No", "% Don't know",
-            "Base (number of responses)", "% Yes", "% No", "Base (number of responses)"]
+    head = [
+        "Base",
+        "Breakdown",
+        "Breakdown subgroup",
+        "Weighting",
+        "% Yes",
+        "% No",
+        "% Don't know",
+        "Base (number of responses)",
+        "% Yes",
+        "% No",
+        "Base (number of responses)",
+    ]
     for j, h in enumerate(head, start=1):
         ws.cell(5, j, h)
     rows = [
-        ["National", None, None, "Organisation Size and Occupation Group", 56.0, 12.5, 31.5, 700000, 9.0, 91.0, 698000],
-        ["National", "Region", "North West", "Organisation Size", 57.0, 11.8, 31.2, 95000, 8.0, 92.0, 94800],
-        ["National", "Gender", "Female", "Organisation Size", 57.7, 11.3, 31.0, 500000, 8.6, 91.4, 499000],
-        ["National", "Ethnic background (summary)", "White staff", "Organisation Size", 59.0, 10.5, 30.5, 500000, 6.8, 93.2, 499000],
-        ["National", "Ethnic background (summary)", "Staff from all other ethnic groups combined", "Organisation Size", 49.5, 17.0, 33.5, 190000, 15.2, 84.8, 189000],
+        [
+            "National",
+            None,
+            None,
+            "Organisation Size and Occupation Group",
+            56.0,
+            12.5,
+            31.5,
+            700000,
+            9.0,
+            91.0,
+            698000,
+        ],
+        [
+            "National",
+            "Region",
+            "North West",
+            "Organisation Size",
+            57.0,
+            11.8,
+            31.2,
+            95000,
+            8.0,
+            92.0,
+            94800,
+        ],
+        [
+            "National",
+            "Gender",
+            "Female",
+            "Organisation Size",
+            57.7,
+            11.3,
+            31.0,
+            500000,
+            8.6,
+            91.4,
+            499000,
+        ],
+        [
+            "National",
+            "Ethnic background (summary)",
+            "White staff",
+            "Organisation Size",
+            59.0,
+            10.5,
+            30.5,
+            500000,
+            6.8,
+            93.2,
+            499000,
+        ],
+        [
+            "National",
+            "Ethnic background (summary)",
+            "Staff from all other ethnic groups combined",
+            "Organisation Size",
+            49.5,
+            17.0,
+            33.5,
+            190000,
+            15.2,
+            84.8,
+            189000,
+        ],
     ]
     for i, row in enumerate(rows, start=6):
         for j, v in enumerate(row, start=1):
@@ -131,10 +262,12 @@ def national_workbook(path: Path) -> None:
 
 
 def compiled_panel(path: Path) -> None:
-    lines = ["ODS code,Year,Organisation name,Benchmarking group,Region,ICS/STP,Weighting,"
-             "Discrimination_internal_base,Discrimination_internal_rate,Discrimination_public_base,"
-             "Discrimination_public_rate,Emotional_public_base,Emotional_public_rate,"
-             "Ethnic_minority_base,Ethnic_minority_rate"]
+    lines = [
+        "ODS code,Year,Organisation name,Benchmarking group,Region,ICS/STP,Weighting,"
+        "Discrimination_internal_base,Discrimination_internal_rate,Discrimination_public_base,"
+        "Discrimination_public_rate,Emotional_public_base,Emotional_public_rate,"
+        "Ethnic_minority_base,Ethnic_minority_rate"
+    ]
     data = [
         ("RW5", 2022, 900, 6.4, 905, 6.0, 910, 28.0, 890, 9.3),
         ("RW5", 2023, 994, 7.85, 995, 7.9, 1000, 28.0, 980, 13.4),
@@ -148,8 +281,20 @@ def compiled_panel(path: Path) -> None:
     groups = {o[0]: o[2] for o in ORGS}
     regions = {o[0]: o[3] for o in ORGS}
     for code, year, *vals in data:
-        lines.append(",".join([code, str(year), f'"{names[code]}"', f'"{groups[code]}"', regions[code],
-                               "-", "Occupation Group", *map(str, vals)]))
+        lines.append(
+            ",".join(
+                [
+                    code,
+                    str(year),
+                    f'"{names[code]}"',
+                    f'"{groups[code]}"',
+                    regions[code],
+                    "-",
+                    "Occupation Group",
+                    *map(str, vals),
+                ]
+            )
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -176,4 +321,6 @@ if __name__ == "__main__":
     white_bme(folder / "white_vs_bme_2023_by_trust.csv")
     (folder / "README.md").write_text("Fixture folder: small files in the official layouts.\n")
     (folder / "notes.csv").write_text("a,b\n1,2\n")
-    (folder / "evidence.csv").write_text("ods_code,org_name,arf_status_seen,date_seen\nRW5,x,Bronze,\n")
+    (folder / "evidence.csv").write_text(
+        "ods_code,org_name,arf_status_seen,date_seen\nRW5,x,Bronze,\n"
+    )
