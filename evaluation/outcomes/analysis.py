@@ -406,6 +406,7 @@ class DidSummary:
     mde: list[dict]
     gap: float
     truth: float | None = None
+    share: float = float("nan")  # North West trusts' ethnic-minority share, latest year (%)
 
     def table(self) -> pd.DataFrame:
         row = {
@@ -484,6 +485,14 @@ class DidSummary:
                 f"the smallest effect this design would detect (80% power, 5% two-sided) is "
                 f"{m['mde']:.1f} points (England's Global Majority - White gap on this item: "
                 f"{self.gap:.1f} points)."
+            )
+        if self.mde and self.outcome.startswith("all staff") and self.share > 0:
+            m = self.mde[-1]
+            out.append(
+                f"That is an all-staff figure: an effect confined to Global Majority staff (about "
+                f"{self.share:.0f}% of respondents in North West trusts) would have to be about "
+                f"{m['mde'] * 100 / self.share:.0f} points among them to move the all-staff rate "
+                f"by {m['mde']:.1f}."
             )
         early = self.result is None
         few = self.n_usable < MIN_TREATED or (self.result is not None and self.result.ri_p >= 0.05)
@@ -572,6 +581,9 @@ def did_summary(
     truth = None
     if outcomes.data.truth and result is not None and outcome.startswith("Global"):
         truth = outcomes.data.truth["att_simple"].get(indicator, {}).get("Global Majority")
+    shares = _values(best, SHARE)
+    shares = shares[shares["ods_code"].isin(set(outcomes.north_west) & trusts)]
+    share = float(shares.loc[shares["year"] == max(years), "pct"].mean()) if len(shares) else np.nan
     return DidSummary(
         indicator,
         outcome,
@@ -584,6 +596,7 @@ def did_summary(
         mde,
         float(gaps.iloc[-1]) if len(gaps) else np.nan,
         truth,
+        share=share,
     )
 
 
