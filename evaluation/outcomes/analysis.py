@@ -708,3 +708,12 @@ def scope_organisations(outcomes: Outcomes, scope: str, scope_value: str | None)
             if c in set(outcomes.north_west)
         ]
     return list(outcomes.north_west)
+
+
+def comparisons_over_time(
+    outcomes: Outcomes, indicators: tuple[str, ...] = ("q16b", "q15", "q14a")
+) -> pd.DataFrame:
+    """:func:`comparison_over_time` for several indicators, stacked (one table)."""
+    return pd.concat(
+        [comparison_over_time(outcomes, i) for i in indicators], ignore_index=True
+    ).reindex(columns=[*comparison_over_time(outcomes, indicators[0]).columns])
