@@ -11,7 +11,7 @@ import pytest
 
 from evaluation.disclosure import MARKER, audit_table
 from evaluation.outcomes import analysis
-from evaluation.outcomes.panel import OutcomesData, best_values, latest_organisations
+from evaluation.outcomes.panel import OutcomesData, best_values, latest_organisations, read_folder
 from evaluation.outcomes.register import read_register
 from evaluation.paths import SURVEY_DATA
 from evaluation.stats.proportions import wilson_interval
@@ -189,3 +189,15 @@ def test_real_headline_figures():
         summary.table(),
     ):
         assert audit_table(table) == []
+
+
+def test_the_bundled_synthetic_folder_is_generated_from_its_spec():
+    data = read_folder(SURVEY_DATA / "synthetic" / "2025" / "public_outcomes")
+    assert data.read == ["synthetic_public_outcomes.yaml"] and data.skipped == []
+    register = read_register(SURVEY_DATA / "synthetic" / "2025" / "arf_status.csv")
+    dated = register.dropna(subset=["first_year"])
+    assert data.truth["cohorts"] == {r.ods_code: int(r.first_year) for r in dated.itertuples()}
+    assert set(dated["ods_code"]) <= set(data.panel["ods_code"])
+    assert data.years == list(range(2019, 2027))
+    again = read_folder(SURVEY_DATA / "synthetic" / "2025" / "public_outcomes")
+    pd.testing.assert_frame_equal(data.panel, again.panel)  # deterministic
