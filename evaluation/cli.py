@@ -284,3 +284,28 @@ def import_themes(
         typer.echo(f"wrote {path}")
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+outcomes_app = typer.Typer(help="Public NHS Staff Survey outcomes.", no_args_is_help=True)
+app.add_typer(outcomes_app, name="outcomes")
+
+
+@outcomes_app.command("tidy")
+@friendly_errors
+def outcomes_tidy(
+    folder: Annotated[Path, typer.Argument(help="A folder of public NHS Staff Survey files.")],
+    out: Annotated[Path, typer.Option(help="The tidy panel CSV to write.")],
+) -> None:
+    """Read every public outcomes file in FOLDER into one tidy panel; say what was skipped."""
+    from evaluation.outcomes.panel import read_folder
+
+    data = read_folder(folder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data.panel.to_csv(out, index=False)
+    organisations = out.with_name(f"{out.stem}_organisations.csv")
+    data.organisations.to_csv(organisations, index=False)
+    for name in data.read:
+        typer.echo(f"read {name}")
+    for name, reason in data.skipped:
+        typer.echo(f"skipped {name}: {reason}")
+    typer.echo(f"wrote {len(data.panel):,} rows to {out} and the organisations to {organisations}")

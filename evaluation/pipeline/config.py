@@ -15,6 +15,8 @@
     redact_names: null                 # file of names to redact (one per line), besides patterns
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
+    public_outcomes: null              # folder of public NHS Staff Survey results (optional)
+    arf_status: null                   # ARF status register, arf_status.csv (optional)
 
 Paths are resolved relative to the config file so a wave folder can be moved as a whole.
 """
@@ -34,6 +36,7 @@ KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
     "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
     "max_excluded_share",
+    "public_outcomes", "arf_status",
 }  # fmt: skip
 
 
@@ -57,6 +60,8 @@ class EvaluationConfig:
     seed: int = 20250101
     title: str = "Evaluation of the NHS North West Anti-racist Framework"
     max_excluded_share: float = 0.25
+    public_outcomes: Path | None = None
+    arf_status: Path | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -167,6 +172,8 @@ def load_config(path: Path | str) -> EvaluationConfig:
         seed=seed,
         title=str(raw.get("title", EvaluationConfig.title)),
         max_excluded_share=max_excluded,
+        public_outcomes=resolve("public_outcomes"),
+        arf_status=resolve("arf_status"),
     )
 
 
