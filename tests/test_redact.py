@@ -71,7 +71,7 @@ def test_invalid_nhs_number_is_still_redacted_as_a_possible_staff_number():
         "A Nurse Practitioner and the Freedom to Speak Up Guardian.",
         "I was called Paki at work and nobody did anything.",
         "He was named Employee of the Month in March.",
-        "Ward 7 is on the 1st floor; shift starts at 7am.",
+        "Our ward is on the 1st floor; shift starts at 7am; 12 beds, 3 bays.",
         "Our EDI lead and HR set up a WRES action plan with the ICB.",
         "will you hope for grace? may be, said Mark's mum",  # lower case, not names
         "About 30 of 120 staff (25%) came; 3 of them Black.",
