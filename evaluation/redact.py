@@ -118,7 +118,7 @@ Achterberg said" (3.2) is one name, "Ring Achterberg" (4.8) is an instruction an
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.IGNORECASE)
 _NHS = re.compile(r"(?<![\w+£$€.])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w.]\d|\d)")
 _NI = re.compile(
-    r"(?<![\w])(?!(?:BG|GB|NK|KN|TN|NT|ZZ))[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r"(?<![\w])[A-Z]{2}"
     r"[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D](?![\w])",
     re.IGNORECASE,
 )
