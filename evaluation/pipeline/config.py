@@ -12,6 +12,7 @@
     margins: null                      # population margins for raking weights (optional)
     on_invalid_rows: exclude           # or "fail": stop at the first invalid row
     redact_names: null                 # file of names to redact (one per line), besides patterns
+    facilitators: [F]                  # facilitators as recorded in transcripts: become F1, F2...
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
 
@@ -31,6 +32,7 @@ from evaluation.paths import REPORTS, SURVEY_DATA
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
     "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
+    "facilitators",
 }  # fmt: skip
 
 
@@ -53,6 +55,7 @@ class EvaluationConfig:
     redact_names: Path | None = None
     seed: int = 20250101
     title: str = "Evaluation of the NHS North West Anti-racist Framework"
+    facilitators: tuple[str, ...] = ("F",)
 
     @property
     def data_dir(self) -> Path:
@@ -136,4 +139,18 @@ def load_config(path: Path | str) -> EvaluationConfig:
         redact_names=resolve("redact_names"),
         seed=int(raw.get("seed", 20250101)),
         title=str(raw.get("title", EvaluationConfig.title)),
+        facilitators=_facilitators(path, raw.get("facilitators", ["F"])),
     )
+
+
+def _facilitators(path: Path, value: object) -> tuple[str, ...]:
+    """The ``facilitators:`` setting: a name or a list of names (speakers as recorded)."""
+    if isinstance(value, str):
+        value = [value]
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str | int) and str(v).strip() for v in value)
+    ):
+        raise _problem(path, "facilitators", "expected a list of names, e.g. [F] or [Jane Doe]")
+    return tuple(str(v).strip() for v in value)

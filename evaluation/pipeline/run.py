@@ -195,7 +195,8 @@ def run_report(
         loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
                              else "exclude")  # fmt: skip
         scope_survey(loaded.frame, scope, scope_value)  # fails early on an unknown scope value
-        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names),
+                                  config.facilitators)  # fmt: skip
         cache_inputs(prepared, tmp)
         timings["load_validate_redact"] = time.perf_counter() - start
         parameters = config.parameters(scope, scope_value) | {"output_dir": str(tmp)}
