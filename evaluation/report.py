@@ -181,6 +181,7 @@ class PreparedInputs:
     sources: dict[str, str] = field(default_factory=dict)
     redactions: pd.DataFrame = field(default_factory=pd.DataFrame)
     codings: dict[str, pd.DataFrame] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # real names redacted (speakers, names file): for the audit
 
 
 def _redacted_codings(
@@ -274,6 +275,7 @@ def prepare_inputs(
         prepared.codings = _redacted_codings(folder, group.sources, names, group, cleared)
         answers |= group.sources
     update_queue(private, find_items(answers, names))
+    prepared.names = tuple(names)
     return prepared
 
 

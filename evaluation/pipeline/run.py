@@ -215,7 +215,7 @@ def run_report(
         timings["html_export"] = time.perf_counter() - start
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)
         write_table_dictionary(tmp)
-        problems = audit_report(tmp, min_cell=config.min_cell)
+        problems = audit_report(tmp, min_cell=config.min_cell, names=prepared.names)
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:20])
             raise PipelineError(f"the disclosure audit failed; nothing was published:\n{listed}")
