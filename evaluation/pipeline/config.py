@@ -77,7 +77,10 @@ class EvaluationConfig:
         }
 
     def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+        out = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
+        # facilitators are named as recorded (real names): the manifest shows their pseudonyms
+        out["facilitators"] = [f"F{i + 1}" for i in range(len(self.facilitators))]
+        return out
 
 
 def _problem(path: Path, key: str, message: str, value: object = None) -> InputError:
