@@ -22,7 +22,7 @@ SEED = 2025
 KINDS = (
     "email", "phone", "nhs_number", "ni_number", "staff_number", "postcode", "url",
     "date_of_birth", "address", "handle", "ward", "name_listed", "name_unlisted", "surname",
-    "name_after_verb", "titled_name",
+    "name_after_verb", "titled_name", "name_lowercase",
 )  # fmt: skip
 
 
@@ -228,6 +228,11 @@ POOLS: dict[str, list[str]] = {
     ],
 }
 
+POOLS["name_lowercase"] = [  # informal comments drop capitals
+    "chidinma", "tunde", "kemi", "bartek", "lorcan", "esi", "dariusz", "sarah", "priya",
+    "mohammed", "wendell", "gethin", "rashida", "tendai",
+]
+
 TEMPLATES: dict[str, list[str]] = {
     "email": [
         "If anyone wants to talk, my email is {} and I will reply.",
@@ -327,6 +332,11 @@ TEMPLATES: dict[str, list[str]] = {
         "We spoke to {} about the rota and got nowhere.",
         "Thanks to {} the network finally has a budget.",
         "I rang {} the next morning to say I was not coming in.",
+    ],
+    "name_lowercase": [
+        "you could ask {} on nights, she saw the whole thing",
+        "i told {} and nothing was done",
+        "we reported it to {} and got no reply",
     ],
     "titled_name": [
         "{} said I should be grateful to have a job here.",

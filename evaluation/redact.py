@@ -207,16 +207,26 @@ _AND_GAP = re.compile(
 _TITLE_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sister|Nurse|Matron)\.?[ \t]{1,3}$"
 )
-_CUE_BEFORE = re.compile(
-    r"\b(?i:(?:my|our|the|a|line|ward|deputy)[ \t]{1,3}(?:manager|colleague|supervisor|boss|"
-    r"mentor|matron|line[ \t]manager|lead|educator)|colleague|called|named|my[ \t]name[ \t]is|"
+_VERB_CUES = (  # verbs of speech and contact
     r"ask|asked|asking|tell|told|telling|spoke[ \t]to|speak[ \t]to|speaking[ \t]to|"
     r"talk(?:ed|ing)?[ \t]to|report(?:ed|ing)?(?:[ \t](?:it|this|that|him|her|them|everything))?"
     r"[ \t]to|escalated(?:[ \t](?:it|this|that))?[ \t]to|complained[ \t]to|went[ \t]to[ \t]see|"
     r"e-?mailed|messaged|texted|rang|phoned|contacted|contact|thanks[ \t]to|thank|cc'?d?|via|"
-    r"supported[ \t]by|helped[ \t]by|managed[ \t]by|replaced[ \t]by|according[ \t]to)"
+    r"supported[ \t]by|helped[ \t]by|managed[ \t]by|replaced[ \t]by|according[ \t]to"
+)
+_CUE_BEFORE = re.compile(
+    r"\b(?i:(?:my|our|the|a|line|ward|deputy)[ \t]{1,3}(?:manager|colleague|supervisor|boss|"
+    r"mentor|matron|line[ \t]manager|lead|educator)|colleague|called|named|my[ \t]name[ \t]is|"
+    rf"{_VERB_CUES})"
     r"[ \t]{0,2},?[ \t]{1,3}$"
 )
+# A name written in lower case after a verb of speech or contact ("ask chidinma"): taken only
+# if it is on a name list or not an English word at all.
+_LOWER_AFTER_CUE = re.compile(
+    rf"\b(?i:{_VERB_CUES})[ \t]{{1,3}}(?P<name>[a-z][a-z'’]{{2,}}(?:-[a-z]{{2,}})?)(?![\w@])"
+)
+LOWER_RARE_ZIPF = 2.5
+"""A lower-case word after a verb of speech or contact is a name below this frequency."""
 _SLUR_BEFORE = re.compile(  # "I was called Paki": a slur reported, not a name
     r"(?i:\b(?:was|were|been|being|be|is|are|am|me|him|her|them|us|you|get|got|gets|getting|"
     r"i'm|he's|she's|they're|we're|you're|i’m|he’s|she’s|they’re|we’re|you’re)"
@@ -426,6 +436,14 @@ def _name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
         spans += [m.span() for m in whole.finditer(text)]
     if parts is not None:
         spans += [m.span() for m in parts.finditer(text)]
+    for match in _LOWER_AFTER_CUE.finditer(text):
+        word = match.group("name")
+        if _is_vocabulary(word.capitalize()):
+            continue
+        parts = word.split("-")
+        listed = _is_listed("-".join(p.capitalize() for p in parts))
+        if listed or min(zipf(p) for p in parts) < LOWER_RARE_ZIPF:
+            spans.append(match.span("name"))
     words = list(_CAPWORD.finditer(text))
     # 2: a name on its own; 1: a name only next to one; 0: not a name; -1: never (vocabulary)
     flags: list[int] = []

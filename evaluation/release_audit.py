@@ -192,14 +192,21 @@ def _identify(masks, shown_values, candidates, partition_labels, frame):
     return None
 
 
-def model_release(report_dirs: Iterable[Path | str], frame: pd.DataFrame) -> ReleaseModel:
-    """Every modelled count cell of every published table under ``report_dirs`` (one release)."""
+def model_release(report_dirs: Iterable, frame: pd.DataFrame) -> ReleaseModel:
+    """Every modelled count cell of every published table under ``report_dirs`` (one release).
+
+    An entry is a report folder (its tables describe all of ``frame``) or ``(folder, scope)``
+    with ``scope`` a boolean mask of ``frame``'s rows (an organisation's or ICB's pack): packs,
+    the region and the comparison are one system of equations over the same respondents.
+    """
     from evaluation.audit import _read_table, published_tables
 
-    candidates = candidate_predicates(frame)
     cells: list[Cell] = []
     modelled, not_modelled = [], {}
-    for root in report_dirs:
+    for entry in report_dirs:
+        root, scope = entry if isinstance(entry, tuple) else (entry, None)
+        scoped = frame if scope is None else frame[np.asarray(scope, bool)]
+        candidates = candidate_predicates(scoped)
         for path in published_tables(root):
             name = str(Path(path).relative_to(Path(root).parent))
             index = path.parent / "index.json"
@@ -212,12 +219,17 @@ def model_release(report_dirs: Iterable[Path | str], frame: pd.DataFrame) -> Rel
                 not_modelled[name] = "no declared structure"
                 continue
             spec = TableSpec.from_dict(declared)
-            table_cells, why = _model_table(name, _read_table(path), spec, frame, candidates)
+            table_cells, why = _model_table(name, _read_table(path), spec, scoped, candidates)
             if why:
                 not_modelled[name] = why
-            else:
-                cells += table_cells
-                modelled.append(name)
+                continue
+            if scope is not None:  # masks over the whole frame
+                for cell in table_cells:
+                    full = np.zeros(len(frame), bool)
+                    full[np.asarray(scope, bool)] = cell.mask
+                    cell.mask = full
+            cells += table_cells
+            modelled.append(name)
     return ReleaseModel(cells, modelled, not_modelled)
 
 
@@ -259,7 +271,7 @@ def feasible_intervals(cells: list[Cell]) -> pd.DataFrame:
 
 
 def attack_report(
-    report_dirs: Iterable[Path | str], frame: pd.DataFrame, protection: int = DEFAULT_PROTECTION
+    report_dirs: Iterable, frame: pd.DataFrame, protection: int = DEFAULT_PROTECTION
 ) -> tuple[pd.DataFrame, ReleaseModel]:
     """The feasible interval of every suppressed cell, flagged ``exposed`` when narrower than
     ``protection``. The frame holds ``true_value`` for the evaluation team's diagnosis: it is

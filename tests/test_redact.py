@@ -153,6 +153,8 @@ def test_turn_offsets_stay_true_after_redaction():
         ("my NI number QQ 12 34 56 C was", "my NI number [NI number] was", "ni_number"),
         ("on Ward 7B again", "on [ward] again", "ward"),
         ("the patient in bay 4", "the patient in [ward]", "ward"),
+        ("you could ask chidinma on nights", "you could ask [name] on nights", "name"),
+        ("i told sarah about it", "i told [name] about it", "name"),
     ],
 )
 def test_names_no_list_holds_and_the_new_kinds(text, expected, kind):
@@ -172,6 +174,7 @@ def test_names_no_list_holds_and_the_new_kinds(text, expected, kind):
         "I was called Paki at work.",
         "The only problem was the wait.",
         "Our ward has 12 beds and 3 bays.",
+        "ask them about it, or speak to occupational health",
     ],
 )
 def test_vocabulary_and_ordinary_text_survive_the_new_rules(text):
