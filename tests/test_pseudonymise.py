@@ -136,3 +136,68 @@ def test_config_facilitators_setting(tmp_path):
     with pytest.raises(InputError, match="facilitators"):
         load_config(copy)
     assert "facilitators" not in text  # the bundled config relies on the default
+
+
+ZOOM = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+Jane Moorcroft: Welcome back.
+
+2
+00:00:05.000 --> 00:00:09.000
+Wendell Achterberg: It still happens on nights.
+"""
+
+
+def test_zoom_style_cues_are_pseudonymised(tmp_path):
+    folder = _folder(tmp_path, BY_NAME)
+    (folder / "teams_01.vtt").unlink()
+    (folder / "zoom_01.vtt").write_text(ZOOM, encoding="utf-8")
+    group = pseudonymise_focus_groups(folder, ["Jane Moorcroft"])
+    source = group.sources["zoom_01"]
+    assert "F1: Welcome back." in source and "P01: It still happens" in source
+    assert "Moorcroft" not in source and "Achterberg" not in source
+
+
+def test_teams_docx_paragraphs_are_pseudonymised(tmp_path):
+    from docx import Document
+
+    folder = _folder(tmp_path, BY_NAME)
+    (folder / "teams_01.vtt").unlink()
+    document = Document()
+    for line in ["Focus group 3", "Jane Moorcroft   0:00:03", "Welcome, all.",
+                 "Chidinma Eze   0:00:10", "Nobody is held to account."]:  # fmt: skip
+        document.add_paragraph(line)
+    document.save(folder / "session_03.docx")
+    group = pseudonymise_focus_groups(folder, ["Jane Moorcroft"])
+    assert group.turns["speaker"].tolist() == ["F1", "P02"]
+    source = group.sources["session_03"]
+    assert "F1   0:00:03" in source and "P02   0:00:10" in source and "Eze" not in source
+    for row in group.turns.itertuples():
+        assert source[row.start : row.end] == row.text
+
+
+def test_a_cleared_passage_is_published_and_a_pending_one_held(tmp_path):
+    from evaluation.io.survey import LoadedSurvey
+    from evaluation.report import prepare_inputs
+    from evaluation.review import QUEUE, read_queue
+
+    wave = tmp_path / "wave"
+    wave.mkdir()
+    frame = pd.DataFrame(
+        {"respondent_id": ["R1", "R2"],
+         "comment_change": pd.array(["I am the only Black matron on our ward.",
+                                     "Fine, thanks."], dtype="string")}
+    )  # fmt: skip
+    loaded = LoadedSurvey(frame=frame, account=pd.DataFrame(), path=wave / "survey.csv")
+    held = prepare_inputs(loaded, None)
+    assert held.survey.frame.loc[0, "comment_change"] == "[held for review]"
+    queue = read_queue(wave)
+    assert queue["decision"].tolist() == ["pending"]
+    assert queue["source_id"].tolist() == ["R1__comment_change"]
+    queue.loc[0, "decision"] = "cleared"
+    queue.to_csv(wave / QUEUE, index=False)
+    cleared = prepare_inputs(loaded, None)
+    assert cleared.survey.frame.loc[0, "comment_change"] == frame.loc[0, "comment_change"]
+    assert read_queue(wave)["decision"].tolist() == ["cleared"]  # the decision is kept
