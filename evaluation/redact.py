@@ -395,7 +395,14 @@ def _given_pattern(names: tuple[str, ...]) -> tuple[re.Pattern | None, re.Patter
     """One pattern for the given names (any case) and one for their parts (as written)."""
     whole = sorted({str(n).strip() for n in names if str(n).strip()}, key=len, reverse=True)
     parts = sorted(
-        {p for n in whole for p in re.split(r"\s+", n) if len(p) > 1}, key=len, reverse=True
+        {
+            p
+            for n in whole
+            for p in re.split(r"[\s,;()\[\]/]+", n)
+            if len(p) > 1 and not p.isupper()
+        },
+        key=len,
+        reverse=True,
     )
     if not whole:
         return None, None

@@ -201,3 +201,10 @@ def test_identifying_description_is_held_until_cleared():
 def test_email_finder_agrees_with_addresses_in_context():
     result = redact_text("a.b-c+d@nhs.net, x@y.co.uk. not@this and @handle_x or me@")
     assert result.text == "[email], [email]. not@this and [handle] or me@"
+
+
+def test_given_names_in_directory_form_are_split_into_parts():
+    result = redact_text(
+        "Achterberg said no at MFT; Wendell left.", names=["Achterberg, Wendell (MFT)"]
+    )
+    assert result.text == "[name] said no at MFT; [name] left."
