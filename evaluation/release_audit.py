@@ -130,6 +130,7 @@ def _model_table(
     )
     partition = spec.partition_col
     cells: list[Cell] = []
+    skipped = 0
     chosen_vars: dict[tuple, str] = {}
     for column in count_cols:
         for key in dict.fromkeys(keys):
@@ -138,32 +139,64 @@ def _model_table(
                 [masks[i] for i in rows], [values[column][i] for i in rows], candidates,
                 [str(table.iloc[i][partition]) for i in rows] if partition else None, frame,
             )  # fmt: skip
-            if predicate is None:
-                return [], f"no predicate reproduces the shown {column!r}"
+            if predicate is None:  # these cells are not modelled (the rest of the table is)
+                skipped += len(rows)
+                continue
             variable, row_masks = predicate
             chosen_vars[key] = variable
             for i, m in zip(rows, row_masks, strict=True):
                 cells.append(Cell(name, i + 2, column, values[column][i], masks[i] & m))
     if n_col:
+        answered = {v: frame[v].notna().to_numpy(bool) for v, _, _ in candidates}
+        everyone = np.ones(len(frame), bool)
         for key in dict.fromkeys(keys):
             rows = [i for i, k in enumerate(keys) if k == key]
-            options = [np.ones(len(frame), bool)]
-            if key in chosen_vars:
-                options.insert(0, frame[chosen_vars[key]].notna().to_numpy(bool))
-            for option in options:
-                shown = [(i, values[n_col][i]) for i in rows if values[n_col][i] is not None]
-                if all(int((masks[i] & option).sum()) == v for i, v in shown):
-                    cells += [
-                        Cell(name, i + 2, n_col, values[n_col][i], masks[i] & option) for i in rows
-                    ]
-                    break
-            else:
-                return [], f"no denominator reproduces the shown {n_col!r}"
-    return cells, None
+            first = [answered[chosen_vars[key]]] if key in chosen_vars else []
+            options = [("", [o] * len(rows)) for o in [*first, everyone, *answered.values()]]
+            row_masks, row_values = [masks[i] for i in rows], [values[n_col][i] for i in rows]
+            matches = [
+                option for option in options
+                if all(v is None or int((g & option[1][0]).sum()) == v
+                       for g, v in zip(row_masks, row_values, strict=True))
+            ]  # fmt: skip
+            if first and matches and matches[0][1][0] is first[0]:
+                matches = matches[:1]  # the count's own question decides the denominator
+            chosen = _unique(matches, row_masks, row_values)
+            if chosen is None:
+                skipped += len(rows)
+                continue
+            cells += [
+                Cell(name, i + 2, n_col, values[n_col][i], masks[i] & chosen[1][0]) for i in rows
+            ]
+    if not cells:
+        return [], "no count column reproduced from the microdata"
+    return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
+
+
+MIN_EVIDENCE = 2
+"""A meaning is taken only if it reproduces at least this many shown non-zero counts, and no
+other candidate that also reproduces them counts different respondents in a hidden cell: a
+coincidence (a theme's count that happens to equal some answer's) must not become an equation."""
+
+
+def _unique(matches: list, masks: list, shown_values: list):
+    """The one meaning among ``matches`` (``(variable, row_masks)``), or None if ambiguous."""
+    if not matches:
+        return None
+    evidence = sum(1 for v in shown_values if v)
+    if evidence < MIN_EVIDENCE:
+        return None
+    first = matches[0][1]
+    for _, other in matches[1:]:
+        for g, a, b, v in zip(masks, first, other, shown_values, strict=True):
+            if v is None and not np.array_equal(g & a, g & b):
+                return None  # two meanings disagree on a hidden cell: not told apart
+    return matches[0]
 
 
 def _identify(masks, shown_values, candidates, partition_labels, frame):
-    """The first candidate meaning that reproduces every shown count of a column's rows."""
+    """The meaning that reproduces every shown count of a column's rows (see MIN_EVIDENCE)."""
+    matches = []
     if partition_labels is not None:  # a distribution: the answer is the row's response
         for column in frame.columns:
             series = frame[column]
@@ -179,17 +212,15 @@ def _identify(masks, shown_values, candidates, partition_labels, frame):
                 v is None or int((g & m).sum()) == v
                 for g, m, v in zip(masks, row_masks, shown_values, strict=True)
             ):
-                return column, row_masks
-        return None
-    if all(v is None for v in shown_values):
-        return None  # nothing shown: the meaning cannot be told (and nothing is learnt)
+                matches.append((column, row_masks))
+        return _unique(matches, masks, shown_values)
     for variable, _, mask in candidates:
         if all(
             v is None or int((g & mask).sum()) == v
             for g, v in zip(masks, shown_values, strict=True)
         ):
-            return variable, [mask] * len(masks)
-    return None
+            matches.append((variable, [mask] * len(masks)))
+    return _unique(matches, masks, shown_values)
 
 
 def model_release(report_dirs: Iterable, frame: pd.DataFrame) -> ReleaseModel:
@@ -222,6 +253,7 @@ def model_release(report_dirs: Iterable, frame: pd.DataFrame) -> ReleaseModel:
             table_cells, why = _model_table(name, _read_table(path), spec, scoped, candidates)
             if why:
                 not_modelled[name] = why
+            if not table_cells:
                 continue
             if scope is not None:  # masks over the whole frame
                 for cell in table_cells:
