@@ -19,7 +19,17 @@ count of that column, and a denominator ``n`` is the group, or the group that an
 question, whichever reproduces every shown ``n``. Tables whose counts no candidate reproduces
 (filtered populations, model tables) are listed as not modelled: the audit says what it covered.
 
+**The attacker modelled here is strong**: the unknowns are the sizes of the respondent patterns
+that *occur* in the data, so the attacker is granted knowledge of which combinations of answers
+are empty. That can only narrow intervals: the exposures found are an upper bound, and an empty
+cell (true count 0) is "exactly determined" by construction; :func:`summary` counts the cells
+hiding 1 to ``min_cell - 1`` respondents apart. The recoveries that matter (a distribution
+beside its "positive" table, a profile beside a breakdown's ``n``) are plain subtraction and hold
+for any attacker.
+
 Report-only for now (:func:`attack_report` returns a frame; the run does not fail on it).
+:func:`choose_secondary` chooses extra suppressions over the whole release by mixed-integer
+programming, for when the pipeline can apply them before rendering.
 """
 
 from __future__ import annotations
@@ -361,3 +371,94 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def choose_secondary(
+    cells: list[Cell],
+    protection: int = DEFAULT_PROTECTION,
+    time_limit: float = 120.0,
+    cost: str = "count",
+) -> tuple[list[int], dict]:
+    """Cells to hide besides those hidden, so that every hidden cell's feasible interval is at
+    least ``protection`` wide in both directions: a mixed-integer programme over the whole
+    release (the linked-table cell suppression of tau-Argus's "optimal" method, in the
+    Fischetti-Salazar formulation), solved with :func:`scipy.optimize.milp` (HiGHS).
+
+    For each hidden cell ``p`` and direction, a change ``y`` of the atom sizes must keep every
+    still-shown cell's sum fixed (``-M z_c <= a_c . y <= M z_c``: a cell may move only if it is
+    hidden, ``z_c = 1``), keep atoms non-negative (``y >= -x``) and move ``p`` by at least
+    its side of ``protection`` (``L`` down, at most the value, and ``protection - L`` up;
+    together a feasible interval at least ``protection`` wide). The objective hides as few
+    cells as possible (``cost="count"``) or as few
+    respondents (``"value"``). Empty cells (no pattern in the model) cannot be moved and are
+    left out. Returns the indices (into ``cells``) of the shown cells to hide
+    and the solver's status; hidden cells already protected need no change.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix, hstack, vstack
+
+    membership = np.stack([c.mask for c in cells])
+    patterns, inverse = np.unique(membership.T, axis=0, return_inverse=True)
+    incidence = patterns.T.astype(float)  # cells x atoms
+    sizes = np.bincount(inverse.ravel(), minlength=patterns.shape[0]).astype(float)
+    shown = [i for i, c in enumerate(cells) if c.value is not None]
+    intervals = feasible_intervals(cells)
+    hidden = [i for i, c in enumerate(cells) if c.value is None]
+    exposed = [i for i, (_, row) in zip(hidden, intervals.iterrows(), strict=True)
+               if row["width"] < protection - 1e-9]  # fmt: skip
+    # an empty cell has no atom in this model (see attack_report): nothing can move it
+    structural = [i for i in exposed if not cells[i].mask.any()]
+    exposed = [i for i in exposed if cells[i].mask.any()]
+    if not exposed:
+        return [], {"status": "nothing to protect", "exposed": 0, "empty": len(structural)}
+    n_atoms, n_shown = incidence.shape[1], len(shown)
+    big = float(sizes.sum())
+    # the interval must reach L below and U above the true value, L + U = protection, L at
+    # most the value itself (a count cannot go below zero)
+    blocks = []
+    for p in exposed:
+        value = float(cells[p].mask.sum())
+        below = min(value, float(np.ceil(protection / 2)))
+        above = float(protection) - below
+        blocks += [(p, d, need) for d, need in ((1.0, above), (-1.0, below)) if need > 0]
+    n_y = n_atoms * len(blocks)
+    a_shown = coo_matrix(incidence[shown])
+    rows = []
+    lower, upper = [], []
+    for b, (p, direction, need) in enumerate(blocks):
+        left = coo_matrix((n_shown, n_atoms * b))
+        right = coo_matrix((n_shown, n_atoms * (len(blocks) - b - 1)))
+        y_part = hstack([left, a_shown, right])
+        z_part = coo_matrix(np.eye(n_shown) * big)
+        rows.append(hstack([y_part, -z_part]))  # a_c . y - M z_c <= 0
+        lower.append(np.full(n_shown, -np.inf))
+        upper.append(np.zeros(n_shown))
+        rows.append(hstack([y_part, z_part]))  # a_c . y + M z_c >= 0
+        lower.append(np.zeros(n_shown))
+        upper.append(np.full(n_shown, np.inf))
+        target = np.zeros(n_y + n_shown)
+        target[n_atoms * b : n_atoms * (b + 1)] = direction * incidence[p]
+        rows.append(coo_matrix(target))  # direction * a_p . y >= what this side needs
+        lower.append(np.array([need]))
+        upper.append(np.array([np.inf]))
+    matrix = vstack(rows).tocsr()
+    weights = np.array([1.0 if cost == "count" else float(cells[i].value) + 1.0 for i in shown])
+    objective = np.concatenate([np.zeros(n_y), weights])
+    y_low = np.tile(-sizes, len(blocks))
+    y_high = np.full(n_y, big)
+    bounds = Bounds(np.concatenate([y_low, np.zeros(n_shown)]),
+                    np.concatenate([y_high, np.ones(n_shown)]))  # fmt: skip
+    integrality = np.concatenate([np.zeros(n_y), np.ones(n_shown)])
+    result = milp(
+        objective,
+        constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
+        integrality=integrality,
+        bounds=bounds,
+        options={"time_limit": time_limit, "disp": False},
+    )
+    info = {"status": result.message, "exposed": len(exposed), "empty": len(structural),
+            "blocks": len(blocks), "variables": n_y + n_shown}  # fmt: skip
+    if result.x is None:
+        return [], info
+    z = result.x[n_y:]
+    return [shown[k] for k in np.flatnonzero(z > 0.5)], info

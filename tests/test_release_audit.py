@@ -108,3 +108,20 @@ def test_intervals_agree_with_brute_force_on_a_small_system():
     rest = [f[0] + f[2] for f in fillings]
     assert result.loc[0, ["low", "high"]].tolist() == [min(ys), max(ys)]
     assert result.loc[1, ["low", "high"]].tolist() == [min(rest), max(rest)]
+
+
+def test_secondary_suppression_chosen_over_the_release_protects_the_cell(tmp_path):
+    from evaluation.release_audit import choose_secondary, model_release
+
+    report = tmp_path / "region"
+    _distribution(report / "tables")
+    _positive(report / "tables")
+    model = model_release([report], _frame())
+    extra, info = choose_secondary(model.cells, protection=3)
+    assert "Optimal" in info["status"]
+    chosen = [(model.cells[i].table.rsplit("/", 1)[-1], model.cells[i].column) for i in extra]
+    assert chosen == [("positive.csv", "n_positive")]  # one cell: group A's positive count
+    for i in extra:
+        model.cells[i].value = None
+    after = feasible_intervals(model.cells)
+    assert (after["width"] >= 3).all()
