@@ -229,8 +229,20 @@ POOLS: dict[str, list[str]] = {
 }
 
 POOLS["name_lowercase"] = [  # informal comments drop capitals
-    "chidinma", "tunde", "kemi", "bartek", "lorcan", "esi", "dariusz", "sarah", "priya",
-    "mohammed", "wendell", "gethin", "rashida", "tendai",
+    "chidinma",
+    "tunde",
+    "kemi",
+    "bartek",
+    "lorcan",
+    "esi",
+    "dariusz",
+    "sarah",
+    "priya",
+    "mohammed",
+    "wendell",
+    "gethin",
+    "rashida",
+    "tendai",
 ]
 
 TEMPLATES: dict[str, list[str]] = {

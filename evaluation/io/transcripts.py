@@ -577,11 +577,7 @@ def pseudonymise_focus_groups(
         )  # fmt: skip
 
     # Only real names go in the map: a bare label such as "F" (-> F1) identifies no one.
-    real = {
-        k: v
-        for k, v in mapping.items()
-        if k != _key(v) and not re.fullmatch(r"f\d*|p\d+", k)
-    }
+    real = {k: v for k, v in mapping.items() if k != _key(v) and not re.fullmatch(r"f\d*|p\d+", k)}
     speaker_map = pd.DataFrame(
         [
             {"speaker": recorded.get(k, next((f for f in facilitators if _key(f) == k), k)),
