@@ -17,6 +17,18 @@ the folder, so a wave folder with its organisation packs is audited in one go) i
   patterns (names are not checked here: organisation and group labels are capitalised words and
   would swamp the report).
 
+and, since a report is more than its tables, **every other output file** (:func:`file_texts`):
+the HTML report's text, executed notebooks (markdown, code and outputs, not images), SVG text,
+JSON strings, Parquet text columns, the QDPX's members (project XML and sources), Markdown,
+YAML and plain text, for the same personal-data patterns (an unlabelled run of digits is not
+taken for a staff number there: seeds, sizes and counts are digits) and for the wave's
+participant names (``names``: speakers' real names and the names file), whole or by part.
+
+Ordinary text shapes are not problems: a coded passage that starts "- " (a list item) in the
+restricted ``themes/`` tier is text, not a formula (published ``tables/`` are held to the strict
+rule, since :func:`~evaluation.safe_output.write_csv` neutralises them); a long transcript is
+scanned in linear time. A problem in free text names the file, row and column, never the value.
+
 Rows in the problems are rows of the CSV as a spreadsheet shows them (the header is row 1).
 ``arf-eval audit REPORT_DIR`` wraps :func:`audit_exit_code`.
 """
@@ -24,16 +36,31 @@ Rows in the problems are rows of the CSV as a spreadsheet shows them (the header
 from __future__ import annotations
 
 import json
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.disclosure import DEFAULT_MIN_CELL, TableSpec, audit_table
 from evaluation.errors import InputError, Problem
-from evaluation.redact import PLACEHOLDERS, redaction_spans
+from evaluation.redact import PLACEHOLDERS, _given_patterns, redaction_spans
 from evaluation.safe_output import neutralise_cell
 
-PERSONAL_KINDS = ("email", "phone", "nhs_number", "postcode", "staff_number")
+PERSONAL_KINDS = (
+    "email", "phone", "nhs_number", "ni_number", "postcode", "staff_number", "date_of_birth",
+    "address", "handle",
+)  # fmt: skip
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+"""A zip member (QDPX) larger than this is not read (a problem in itself: no report has one)."""
+TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".svg", ".json", ".parquet", ".qdpx", ".qde", ".xml",
+                 ".md", ".txt", ".yaml", ".yml", ".qdc", ".csv"}  # fmt: skip
+_LIST_ITEM = re.compile(r"[-+•*][ \t]+\S")
+_LABELLED_STAFF = re.compile(
+    r"(?i:staff|payroll|employee|assignment|esr|personnel)[ \t]{0,3}"
+    r"(?i:number|no\.?|num\.?|id|ref(?:erence)?|#)?[ \t]{0,3}(?:is|:|#|-)?[ \t]{0,3}$"
+)
 
 
 def published_tables(report_dir: Path | str) -> list[Path]:
@@ -63,8 +90,35 @@ def _declared_spec(path: Path) -> TableSpec | None:
     return TableSpec.from_dict(declared) if declared else None
 
 
-def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Formula-like cells and personal data in the text cells of a table."""
+def _personal_kinds(text: str, names: tuple[str, ...] = (), *, strict_digits: bool = True):
+    """The personal-data kinds found in ``text`` (pattern kinds, and given names as "name")."""
+    kinds = []
+    for start, _, kind in redaction_spans(text, cleared=None):
+        if kind not in PERSONAL_KINDS:
+            continue
+        # outside tables, only a labelled number counts ("staff number 123456"): seeds, file
+        # sizes and counts are runs of digits too
+        labelled = _LABELLED_STAFF.search(text[max(0, start - 40) : start])
+        if kind == "staff_number" and not strict_digits and not labelled:
+            continue
+        kinds.append(kind)
+    if names:
+        whole, parts = _given_patterns(names)
+        if whole is not None and whole.search(text):
+            kinds.append("name")
+        elif parts is not None:
+            kinds += ["name" for m in parts.finditer(text) if len(m.group()) >= 3][:1]
+    return kinds
+
+
+def _text_problems(
+    frame: pd.DataFrame, file: str, names: tuple[str, ...] = (), *, restricted: bool = False
+) -> list[Problem]:
+    """Formula-like cells and personal data in the text cells of a table.
+
+    ``restricted``: a ``themes/`` file (coded passages for the evaluation team), where a passage
+    that starts like a list item ("- the rota") is ordinary text, not a formula.
+    """
     problems: list[Problem] = []
     cells = [(None, str(c), str(c)) for c in frame.columns]
     cells += [
@@ -75,29 +129,173 @@ def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
     ]
     for i, column, value in cells:
         row = 1 if i is None else i + 2
-        if neutralise_cell(value) != value:
+        if neutralise_cell(value) != value and not (restricted and _LIST_ITEM.match(value)):
+            shown = None if restricted else value  # free text is never repeated
             problems.append(
-                Problem(file, row, column, value, "would run as a formula when opened in Excel")
+                Problem(file, row, column, shown, "would run as a formula when opened in Excel")
             )
-        for _, _, kind in redaction_spans(value):
-            if kind in PERSONAL_KINDS:
-                problems.append(
-                    Problem(
-                        file,
-                        row,
-                        column,
-                        None,  # the value itself is what must not be repeated
-                        f"looks like personal data ({PLACEHOLDERS[kind]}): redact it",
-                    )
+        for kind in dict.fromkeys(_personal_kinds(value, names)):
+            label = "a participant's name" if kind == "name" else PLACEHOLDERS[kind]
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    None,  # the value itself is what must not be repeated
+                    f"looks like personal data ({label}): redact it",
                 )
+            )
     return problems
 
 
-def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> list[Problem]:
-    """Every disclosure, formula and personal-data problem in a report folder's tables.
+def _xml_texts(data: bytes) -> Iterator[str]:
+    """Text nodes and attribute values of an XML document (no entities, no network)."""
+    from lxml import etree
 
-    An empty list means every published table passed. A folder without any ``tables/*.csv`` is a
-    problem in itself (the wrong folder, or a report that failed to build).
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            yield from (v for v in element.attrib.values() if v)
+        if element.text and element.text.strip():
+            yield element.text
+        if element.tail and element.tail.strip():
+            yield element.tail
+
+
+def _html_text(data: str) -> str:
+    """The text a reader sees in an HTML page (scripts and styles dropped), and alt/title."""
+    import lxml.html
+
+    if not data.strip():
+        return ""
+    document = lxml.html.document_fromstring(data)
+    for element in document.xpath("//script|//style"):
+        element.drop_tree()
+    extras = [v for el in document.iter() for k, v in el.attrib.items() if k in ("alt", "title")]
+    return "\n".join([document.text_content(), *extras])
+
+
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)
+
+
+def _notebook_texts(notebook: dict) -> Iterator[str]:
+    """Cell sources and text outputs of an executed notebook (images skipped)."""
+    for cell in notebook.get("cells", []):
+        source = cell.get("source", "")
+        yield "".join(source) if isinstance(source, list) else str(source)
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                text = output["text"]
+                yield "".join(text) if isinstance(text, list) else str(text)
+            for mime, data in output.get("data", {}).items():
+                text = "".join(data) if isinstance(data, list) else data
+                if not isinstance(text, str):
+                    continue
+                if mime == "text/html":
+                    yield _html_text(text)
+                elif mime.startswith("text/") or mime.endswith("json"):
+                    yield text
+
+
+def file_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for every piece of text in an output file (see the module docstring)."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        yield str(path), _html_text(path.read_text(encoding="utf-8", errors="replace"))
+    elif suffix == ".ipynb":
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        yield from ((str(path), t) for t in _notebook_texts(notebook))
+    elif suffix in (".svg", ".qde", ".xml", ".qdc"):
+        yield from ((str(path), t) for t in _xml_texts(path.read_bytes()))
+    elif suffix == ".json":
+        yield from ((str(path), t) for t in _json_strings(json.loads(path.read_text("utf-8"))))
+    elif suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        for column in frame.columns:
+            yield str(path), str(column)
+            if not (pd.api.types.is_numeric_dtype(frame[column]) or
+                    pd.api.types.is_bool_dtype(frame[column])):  # fmt: skip
+                yield from ((f"{path} [{column}]", v) for v in frame[column].dropna().astype(str))
+    elif suffix in (".qdpx", ".zip"):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                where = f"{path}!{info.filename}"
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise InputError(f"zip member too large to audit: {info.filename}", file=path)
+                data = archive.read(info)
+                name = info.filename.lower()
+                if name.endswith((".qde", ".xml")):
+                    yield from ((where, t) for t in _xml_texts(data))
+                else:
+                    yield where, data.decode("utf-8", errors="replace")
+    elif suffix == ".csv":
+        frame = _read_table(path)
+        for column in frame.columns:
+            yield str(path), str(column)
+            yield from ((str(path), v) for v in frame[column].dropna())
+    else:
+        yield str(path), path.read_text(encoding="utf-8", errors="replace")
+
+
+def output_files(report_dir: Path | str) -> list[Path]:
+    """Every file of a report folder whose text could carry personal data (not images)."""
+    root = Path(report_dir)
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and "_work" not in p.parts
+    )  # fmt: skip
+
+
+def audit_files(report_dir: Path | str, names: Iterable[str] = ()) -> list[Problem]:
+    """Personal data (patterns, participants' names) in every output file but the tables."""
+    names = tuple(str(n) for n in names if str(n).strip())
+    skip = set(published_tables(report_dir)) | set(theme_files(report_dir))
+    problems: list[Problem] = []
+    for path in output_files(report_dir):
+        if path in skip:
+            continue
+        found: dict[str, set[str]] = {}
+        try:
+            for where, text in file_texts(path):
+                for kind in _personal_kinds(text, names, strict_digits=False):
+                    found.setdefault(kind, set()).add(where)
+        except InputError as exc:
+            problems.append(Problem(str(path), None, None, None, str(exc)))
+            continue
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            problems.append(Problem(str(path), None, None, None, f"could not be read: {exc}"))
+            continue
+        for kind, places in sorted(found.items()):
+            label = "a participant's name" if kind == "name" else PLACEHOLDERS[kind]
+            inside = sorted(p for p in places if p != str(path))
+            detail = f" in {', '.join(inside[:3])}" if inside else ""
+            problems.append(
+                Problem(str(path), None, None, None,
+                        f"looks like personal data ({label}){detail}: redact it")
+            )  # fmt: skip
+    return problems
+
+
+def audit_report(
+    report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL, names: Iterable[str] = ()
+) -> list[Problem]:
+    """Every disclosure, formula and personal-data problem in a report folder's files.
+
+    ``names``: the wave's participants' real names (and the names file's), looked for in every
+    file. An empty list means every published table and file passed. A folder without any
+    ``tables/*.csv`` is a problem in itself (the wrong folder, or a report that failed to build).
     """
     root = Path(report_dir)
     if not root.is_dir():
@@ -107,6 +305,7 @@ def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> li
         return [
             Problem(str(root), None, None, None, "no published tables (tables/*.csv) found here")
         ]
+    names = tuple(str(n) for n in names if str(n).strip())
     problems: list[Problem] = []
     for path in tables:
         file = str(path)
@@ -118,9 +317,10 @@ def audit_report(report_dir: Path | str, min_cell: int = DEFAULT_MIN_CELL) -> li
         for p in audit_table(frame, _declared_spec(path), min_cell=min_cell, name=file):
             row = None if p.row is None else p.row + 1  # audit_table counts data rows from 1
             problems.append(Problem(file, row, p.column, p.value, p.message, p.severity))
-        problems += _text_problems(frame, file)
+        problems += _text_problems(frame, file, names)
     for path in theme_files(root):
-        problems += _text_problems(_read_table(path), str(path))
+        problems += _text_problems(_read_table(path), str(path), names, restricted=True)
+    problems += audit_files(root, names)
     return problems
 
 

@@ -224,6 +224,7 @@ def export_themes(
         codebook_path=codebook or cfg.codebook,
         names=read_names(cfg.redact_names),
         project_name=f"ARF evaluation {cfg.wave}",
+        facilitators=cfg.facilitators,
     )
     for path in written:
         typer.echo(f"wrote {path}")

@@ -255,16 +255,23 @@ class PreparedInputs:
     sources: dict[str, str] = field(default_factory=dict)
     redactions: pd.DataFrame = field(default_factory=pd.DataFrame)
     codings: dict[str, pd.DataFrame] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # real names redacted (speakers, names file): for the audit
 
 
 def _redacted_codings(
-    folder: Path, raw_sources: dict[str, str], names: tuple[str, ...]
+    folder: Path,
+    raw_sources: dict[str, str],
+    names: tuple[str, ...],
+    group: object | None = None,
+    cleared: frozenset[str] = frozenset(),
 ) -> dict[str, pd.DataFrame]:
     """Human codings (``codings_<coder>.csv``) moved onto the redacted transcripts.
 
-    A coder's offsets point into the transcript as recorded; redaction changes its length, so
-    each segment's offsets are moved with the same spans as the turns and its text re-read from
-    the redacted transcript (a coding never carries text the report would have scrubbed).
+    A coder's offsets point into the transcript as recorded; pseudonymising the speakers and
+    redaction change its length, so each segment's offsets are moved with the same replacements
+    as the turns (``group``: the :class:`~evaluation.io.transcripts.FocusGroupInput`) and its
+    text re-read from the redacted transcript (a coding never carries text the report would have
+    scrubbed, nor a speaker's name).
     """
     from evaluation.redact import redact_turns
     from evaluation.text.segments import read_segments
@@ -275,7 +282,10 @@ def _redacted_codings(
         unknown = sorted(set(segments["source_id"]) - set(raw_sources))
         if unknown:
             raise InputError(f"codings refer to transcripts not in the folder: {unknown}", path)
-        moved, _, _ = redact_turns(segments, raw_sources, names)
+        sources = raw_sources
+        if group is not None:
+            segments, sources = group.move(segments), group.sources
+        moved, _, _ = redact_turns(segments, sources, names, cleared)
         codings[path.stem.removeprefix("codings_")] = moved
     return codings
 
@@ -289,34 +299,57 @@ def read_names(path: Path | str | None) -> tuple[str, ...]:
 
 
 def prepare_inputs(
-    loaded: LoadedSurvey, focus_group_dir: Path | str | None, names: tuple[str, ...] = ()
+    loaded: LoadedSurvey,
+    focus_group_dir: Path | str | None,
+    names: tuple[str, ...] = (),
+    facilitators: tuple[str, ...] = ("F",),
 ) -> PreparedInputs:
-    """Redact the survey's free text and the transcripts before any notebook sees them.
+    """Pseudonymise speakers, hold identifying passages and redact, before any notebook runs.
 
-    Redaction happens once, here, so no table, quote, figure or export downstream can carry an
-    e-mail address, phone number, NHS number, postcode, staff number, URL or name; the counts
-    (never the values) go to the manifest.
+    This happens once, here, so no table, quote, figure or export downstream can carry an
+    e-mail address, phone number, NHS number, postcode, staff number, URL, name or a speaker's
+    real name; the counts (never the values) go to the manifest. Speakers become ``P01``...
+    and ``F1``... (:func:`evaluation.io.transcripts.pseudonymise_focus_groups`; the map stays in
+    the focus-group folder); passages that may identify someone by description wait in the
+    wave's ``review/queue.csv`` (:mod:`evaluation.review`) and are held until cleared.
     """
-    from evaluation.io.transcripts import TRANSCRIPT_SUFFIXES, load_focus_groups, read_source_text
+    from evaluation.io.transcripts import TRANSCRIPT_SUFFIXES, pseudonymise_focus_groups
     from evaluation.redact import redact_frame, redact_turns
+    from evaluation.review import cleared as cleared_items
+    from evaluation.review import find_items, update_queue
 
+    private = Path(loaded.path).parent if loaded.path else None
+    folder = Path(focus_group_dir) if focus_group_dir else None
+    group = None
+    if (
+        folder
+        and folder.is_dir()
+        and any(p.suffix.lower() in TRANSCRIPT_SUFFIXES for p in folder.iterdir())
+    ):
+        group = pseudonymise_focus_groups(folder, facilitators)
+        names = tuple(names) + group.names
+    cleared = cleared_items(private)
     columns = [c for c in TEXT_COLUMNS if c in loaded.frame.columns]
-    frame, counts = redact_frame(loaded.frame, columns, names)
+    frame, counts = redact_frame(loaded.frame, columns, names, cleared)
     counts = counts.rename(columns={"column": "source"})
     survey = LoadedSurvey(frame=frame, account=loaded.account, problems=loaded.problems,
                           path=loaded.path)  # fmt: skip
     prepared = PreparedInputs(survey=survey, redactions=counts)
-    folder = Path(focus_group_dir) if focus_group_dir else None
-    if folder and folder.is_dir():
-        paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
-        if paths:
-            turns = load_focus_groups(folder)
-            raw_sources = {p.stem: read_source_text(p) for p in paths}
-            turns, sources, turn_counts = redact_turns(turns, raw_sources, names)
-            turn_counts = turn_counts.rename(columns={"source_id": "source"})
-            prepared.turns, prepared.sources = turns, sources
-            prepared.redactions = pd.concat([counts, turn_counts], ignore_index=True)
-            prepared.codings = _redacted_codings(folder, raw_sources, names)
+    answers = {
+        f"{rid}__{c}": v
+        for c in columns
+        for rid, v in zip(loaded.frame["respondent_id"], loaded.frame[c], strict=True)
+        if isinstance(v, str)
+    } if "respondent_id" in loaded.frame.columns else {}  # fmt: skip
+    if group is not None:
+        turns, sources, turn_counts = redact_turns(group.turns, group.sources, names, cleared)
+        turn_counts = turn_counts.rename(columns={"source_id": "source"})
+        prepared.turns, prepared.sources = turns, sources
+        prepared.redactions = pd.concat([counts, turn_counts], ignore_index=True)
+        prepared.codings = _redacted_codings(folder, group.sources, names, group, cleared)
+        answers |= group.sources
+    update_queue(private, find_items(answers, names))
+    prepared.names = tuple(names)
     return prepared
 
 
@@ -361,7 +394,7 @@ def load_inputs(config: EvaluationConfig, output_dir: Path | str) -> PreparedInp
     work = Path(output_dir) / WORK_DIR
     if not (work / SURVEY_CACHE).exists():
         names = read_names(config.redact_names)
-        return prepare_inputs(load_wave(config), config.focus_group, names)
+        return prepare_inputs(load_wave(config), config.focus_group, names, config.facilitators)
     frame = pd.read_parquet(work / SURVEY_CACHE)
     account = pd.read_csv(work / ACCOUNT_CACHE, dtype={"reason": str}, keep_default_na=False)
     prepared = PreparedInputs(survey=LoadedSurvey(frame=frame, account=account, path=config.survey))

@@ -71,7 +71,7 @@ def test_invalid_nhs_number_is_still_redacted_as_a_possible_staff_number():
         "A Nurse Practitioner and the Freedom to Speak Up Guardian.",
         "I was called Paki at work and nobody did anything.",
         "He was named Employee of the Month in March.",
-        "Ward 7 is on the 1st floor; shift starts at 7am.",
+        "Our ward is on the 1st floor; shift starts at 7am; 12 beds, 3 bays.",
         "Our EDI lead and HR set up a WRES action plan with the ICB.",
         "will you hope for grace? may be, said Mark's mum",  # lower case, not names
         "About 30 of 120 staff (25%) came; 3 of them Black.",
@@ -133,3 +133,78 @@ def test_turn_offsets_stay_true_after_redaction():
     for row in out.itertuples():
         assert sources["fg1"][row.start : row.end] == row.text
     assert counts.query("type == 'name'")["count"].item() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [  # the kinds that reached a report's outputs before (issue 18), and their neighbours
+        ("ask Chidinma in pharmacy", "ask [name] in pharmacy", "name"),
+        ("I reported it to Wendell Achterberg.", "I reported it to [name].", "name"),
+        ("Okonkwo-Baptiste on our ward", "[name] on our ward", "name"),
+        ("nobody challenges Achterberg here", "nobody challenges [name] here", "name"),
+        ("Dr Grace Brown said no", "Dr [name] said no", "name"),
+        ("I told Hope and she cried", "I told [name] and she cried", "name"),
+        ("born 14/03/1987 in Bolton", "born [date of birth] in Bolton", "date_of_birth"),
+        ("DOB: 3rd May 1990.", "DOB: [date of birth].", "date_of_birth"),
+        ("date of birth 1985-07-09", "date of birth [date of birth]", "date_of_birth"),
+        ("lives at 27 Acacia Grove, Salford now", "lives at [address] now", "address"),
+        ("sent to Flat 3, 18 Wellington Street", "sent to [address]", "address"),
+        ("follow @ward7_banter for it", "follow [handle] for it", "handle"),
+        ("my NI number QQ 12 34 56 C was", "my NI number [NI number] was", "ni_number"),
+        ("on Ward 7B again", "on [ward] again", "ward"),
+        ("the patient in bay 4", "the patient in [ward]", "ward"),
+        ("you could ask chidinma on nights", "you could ask [name] on nights", "name"),
+        ("i told sarah about it", "i told [name] about it", "name"),
+    ],
+)
+def test_names_no_list_holds_and_the_new_kinds(text, expected, kind):
+    result = redact_text(text)
+    assert result.text == expected
+    assert result.counts == {kind: 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salford Royal and Tameside General are both in Greater Manchester.",
+        "We use Datix and ESR, and the rota is on Healthroster.",
+        "Occupational Health referred me to the Chaplaincy team.",
+        "The board met on 14/03/2025 to discuss 3 complaints.",
+        "She was born in a hurry, apparently.",
+        "I was called Paki at work.",
+        "The only problem was the wait.",
+        "Our ward has 12 beds and 3 bays.",
+        "ask them about it, or speak to occupational health",
+    ],
+)
+def test_vocabulary_and_ordinary_text_survive_the_new_rules(text):
+    result = redact_text(text)
+    assert result.text == text, result.text
+
+
+def test_identifying_description_is_held_until_cleared():
+    from evaluation.redact import identifying_passages
+
+    text = "It was fine. I am the only Black matron on Ward 7B at Tameside. Nobody else."
+    ((start, end, key),) = identifying_passages(text)
+    assert text[start:end] == "I am the only Black matron on Ward 7B at Tameside."
+    held = redact_text(text)
+    assert held.text == "It was fine. [held for review] Nobody else."
+    assert held.counts == {"review": 1}
+    cleared = redact_text(text, cleared={key})
+    assert (
+        cleared.text
+        == "It was fine. I am the only Black matron on [ward] at Tameside. Nobody else."
+    )
+
+
+def test_email_finder_agrees_with_addresses_in_context():
+    result = redact_text("a.b-c+d@nhs.net, x@y.co.uk. not@this and @handle_x or me@")
+    assert result.text == "[email], [email]. not@this and [handle] or me@"
+
+
+def test_given_names_in_directory_form_are_split_into_parts():
+    result = redact_text(
+        "Achterberg said no at MFT; Wendell left.", names=["Achterberg, Wendell (MFT)"]
+    )
+    assert result.text == "[name] said no at MFT; [name] left."

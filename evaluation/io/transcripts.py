@@ -369,3 +369,237 @@ def load_focus_groups(folder: str | Path, facilitators: Sequence[str] = ("F",)) 
             turns, load_participants(participants), facilitators, str(participants)
         )
     return turns
+
+
+# --- Speakers pseudonymised at ingestion --------------------------------------------------------
+
+PSEUDONYM = re.compile(r"P\d{2,}|F\d+")
+"""A speaker label that is already a pseudonym (kept as it is): ``P01``, ``P12``, ``F1``."""
+SPEAKER_MAP = "speaker_map.csv"
+NAME_COLUMNS = ("name", "speaker_name", "full_name")
+
+
+def is_facilitator(speaker: object) -> bool:
+    """Whether a (pseudonymised) speaker is a facilitator: ``F``, ``F1``, ``F2``..."""
+    return isinstance(speaker, str) and re.fullmatch(r"F\d*", speaker) is not None
+
+
+def _key(name: object) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+@dataclass
+class FocusGroupInput:
+    """A wave's focus groups with every speaker replaced by a stable pseudonym.
+
+    ``turns``: the turns frame, ``speaker`` a pseudonym (``P01``... per wave, facilitators ``F1``,
+    ``F2``... in the config's order), participants' attributes joined. ``sources``: the source
+    texts with each turn's speaker label (``<v Wendell Achterberg>``, ``Wendell Achterberg:``,
+    ``Wendell Achterberg   0:00:12``) replaced by the pseudonym, offsets moved to match.
+    ``speaker_map``: ``speaker`` (as recorded), ``pseudonym``, ``role``: private, written only to
+    the wave's own folder. ``names``: the real names (and their parts), for redaction of the text.
+    ``replacements``: per source, what was replaced, to move other offsets (human codings).
+    """
+
+    turns: pd.DataFrame
+    sources: dict[str, str]
+    speaker_map: pd.DataFrame
+    names: tuple[str, ...]
+    replacements: dict[str, list[tuple[int, int, str]]]
+
+    def pseudonym(self, speaker: object) -> object:
+        """The pseudonym of a speaker as recorded (or as already pseudonymised)."""
+        lookup = dict(
+            zip(self.speaker_map["speaker"].map(_key), self.speaker_map["pseudonym"], strict=True)
+        )
+        if not isinstance(speaker, str):
+            return speaker
+        return lookup.get(_key(speaker), speaker)
+
+    def move(self, segments: pd.DataFrame) -> pd.DataFrame:
+        """Coded segments of the raw transcripts moved onto the pseudonymised sources."""
+        from evaluation.redact import move_offsets
+
+        moved = move_offsets(segments, self.replacements)
+        if "speaker_or_respondent" in moved.columns:
+            moved["speaker_or_respondent"] = moved["speaker_or_respondent"].map(self.pseudonym)
+        if "text" in moved.columns:
+            moved["text"] = [
+                self.sources[s][a:b] if s in self.sources else t
+                for s, a, b, t in zip(
+                    moved["source_id"], moved["start"], moved["end"], moved["text"], strict=True
+                )
+            ]
+        return moved
+
+
+def _read_map(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    if not {"speaker", "pseudonym"} <= set(frame.columns):
+        raise InputError(Problem(str(path), 1, None, None, "expected columns speaker, pseudonym"))
+    return dict(zip(frame["speaker"].map(_key), frame["pseudonym"], strict=True))
+
+
+def pseudonymise_focus_groups(
+    folder: str | Path,
+    facilitators: Sequence[str] = ("F",),
+    private_dir: str | Path | None = None,
+) -> FocusGroupInput:
+    """Read a wave's transcripts and replace every speaker by a stable pseudonym, before anything
+    is coded or exported.
+
+    - Facilitators (``facilitators``, names or labels as recorded, any case) become ``F1``,
+      ``F2``... in that order.
+    - Participants: ``participants.csv`` may key them by id (``speaker_id`` = ``P03``) or by real
+      name (``speaker_id`` = ``Wendell Achterberg``, or a ``name`` column beside the id). A
+      speaker whose label is already a pseudonym keeps it; anyone else gets the next free
+      ``Pnn``, in the participants file's order (then in order of first speaking), reusing the
+      wave's map when one exists, so pseudonyms are stable across runs.
+    - The map (speaker as recorded -> pseudonym) is written to ``private_dir/speaker_map.csv``
+      (default: the focus-group folder, inside the wave's private folder) only when some speaker
+      had a real name; never under the reports folder.
+
+    A speaker who is neither a facilitator nor in ``participants.csv`` (when it exists) is an
+    error, as in :func:`join_participants`.
+    """
+    from evaluation.redact import move_offsets
+
+    folder = Path(folder)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+    if not paths:
+        raise InputError(Problem(str(folder), None, None, None, "no transcripts in folder"))
+    raw_sources = {p.stem: read_source_text(p) for p in paths}
+    turns = pd.concat(
+        [
+            parse_transcript(raw_sources[p.stem], p.stem, p.suffix.lower().lstrip("."), str(p))
+            for p in paths
+        ],
+        ignore_index=True,
+    )
+    participants_path = folder / "participants.csv"
+    participants = load_participants(participants_path) if participants_path.exists() else None
+    private = Path(private_dir) if private_dir is not None else folder
+    saved = _read_map(private / SPEAKER_MAP)
+
+    facilitator_keys = {_key(f): f"F{i + 1}" for i, f in enumerate(facilitators)}
+    mapping: dict[str, str] = {}  # key of the speaker as recorded -> pseudonym
+    roles: dict[str, str] = {}
+    recorded: dict[str, str] = {}
+    for key, pseudonym in facilitator_keys.items():
+        mapping[key], roles[key] = pseudonym, "facilitator"
+    used = {p for p in saved.values()} | {
+        s for s in turns["speaker"] if PSEUDONYM.fullmatch(str(s))
+    }
+
+    def next_free() -> str:
+        n = 1
+        while f"P{n:02d}" in used:
+            n += 1
+        used.add(f"P{n:02d}")
+        return f"P{n:02d}"
+
+    candidates: list[tuple[str, list[str]]] = []  # (speaker id, other labels for the same person)
+    if participants is not None:
+        extra = [c for c in NAME_COLUMNS if c in participants.columns]
+        for _, row in participants.iterrows():
+            labels = [str(row[c]) for c in extra if str(row[c]).strip()]
+            candidates.append((str(row["speaker_id"]), labels))
+    else:
+        candidates += [(str(s), []) for s in dict.fromkeys(turns["speaker"])]
+    id_to_pseudonym: dict[str, str] = {}
+    for speaker_id, labels in candidates:
+        key = _key(speaker_id)
+        if key in mapping:
+            id_to_pseudonym[speaker_id] = mapping[key]
+            continue
+        if PSEUDONYM.fullmatch(speaker_id):
+            pseudonym = speaker_id
+        else:
+            pseudonym = (
+                next((saved[k] for k in [key, *map(_key, labels)] if k in saved), None)
+                or next_free()
+            )
+        id_to_pseudonym[speaker_id] = pseudonym
+        for label in [speaker_id, *labels]:
+            mapping[_key(label)], roles[_key(label)] = pseudonym, "participant"
+            recorded[_key(label)] = label
+
+    unknown = sorted(
+        {
+            (str(src), str(s))
+            for src, s in zip(turns["source_id"], turns["speaker"], strict=True)
+            if _key(s) not in mapping
+        }
+    )
+    if unknown:
+        where = str(participants_path) if participants is not None else str(folder)
+        raise InputError(
+            [
+                Problem(where, None, "speaker_id", s, f"speaker in {src} is not in participants")
+                for src, s in unknown
+            ]
+        )
+
+    replacements: dict[str, list[tuple[int, int, str]]] = {}
+    for source_id, group in turns.groupby("source_id", sort=False):
+        text = raw_sources[source_id]
+        found, previous_end = [], 0
+        for speaker, start, end in zip(group["speaker"], group["start"], group["end"], strict=True):
+            pseudonym = mapping[_key(speaker)]
+            if speaker != pseudonym:
+                at = text.rfind(speaker, previous_end, int(start))
+                if at != -1:
+                    found.append((at, at + len(speaker), pseudonym))
+            previous_end = int(end)
+        replacements[str(source_id)] = found
+    sources = {}
+    for source_id, text in raw_sources.items():
+        pieces, last = [], 0
+        for a, b, new in replacements.get(source_id, []):
+            pieces += [text[last:a], new]
+            last = b
+        sources[source_id] = "".join([*pieces, text[last:]])
+    moved = move_offsets(turns, replacements)
+    moved["speaker"] = [mapping[_key(s)] for s in turns["speaker"]]
+    moved["text"] = [
+        sources[s][a:b]
+        for s, a, b in zip(moved["source_id"], moved["start"], moved["end"], strict=True)
+    ]
+    moved = moved.astype({"speaker": "string", "text": "string"})
+    if participants is not None:
+        attributes = participants.drop(columns=[c for c in NAME_COLUMNS if c in participants])
+        attributes = attributes.assign(speaker_id=attributes["speaker_id"].map(id_to_pseudonym))
+        moved = join_participants(
+            moved, attributes, [f"F{i + 1}" for i in range(len(facilitators))],
+            str(participants_path),
+        )  # fmt: skip
+
+    # Only real names go in the map: a bare label such as "F" (-> F1) identifies no one.
+    real = {k: v for k, v in mapping.items() if k != _key(v) and not re.fullmatch(r"f\d*|p\d+", k)}
+    speaker_map = pd.DataFrame(
+        [
+            {"speaker": recorded.get(k, next((f for f in facilitators if _key(f) == k), k)),
+             "pseudonym": v, "role": roles[k]}
+            for k, v in real.items()
+        ],
+        columns=["speaker", "pseudonym", "role"],
+    )  # fmt: skip
+    names = {str(s) for s in speaker_map.loc[speaker_map["role"] == "participant", "speaker"]}
+    names |= {str(f) for f in facilitators if not re.fullmatch(r"F\d*", str(f))}
+    if len(speaker_map):
+        private.mkdir(parents=True, exist_ok=True)
+        known = pd.DataFrame(
+            {"speaker": list(saved), "pseudonym": list(saved.values()), "role": ""}
+        )
+        merged = pd.concat([speaker_map, known], ignore_index=True)
+        merged = merged.drop_duplicates(subset="speaker", keep="first")
+        merged.to_csv(private / SPEAKER_MAP, index=False)
+    return FocusGroupInput(
+        turns=moved.reset_index(drop=True),
+        sources=sources,
+        speaker_map=speaker_map,
+        names=tuple(sorted(names)),
+        replacements=replacements,
+    )

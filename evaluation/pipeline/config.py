@@ -13,6 +13,7 @@
     on_invalid_rows: exclude           # or "fail": stop at the first invalid row
     max_excluded_share: 0.25           # refuse a run that would exclude more of the rows than this
     redact_names: null                 # file of names to redact (one per line), besides patterns
+    facilitators: [F]                  # facilitators as recorded in transcripts: become F1, F2...
     previous_wave: ../2024/evaluation.yaml   # for year-on-year (optional)
     output: ../../../reports           # reports/<wave>/<scope>/ is written under this
     public_outcomes: null              # folder of public NHS Staff Survey results (optional)
@@ -37,6 +38,7 @@ KNOWN_KEYS = {
     "margins", "on_invalid_rows", "previous_wave", "output", "seed", "title", "redact_names",
     "max_excluded_share",
     "public_outcomes", "arf_status",
+    "facilitators",
 }  # fmt: skip
 
 
@@ -62,6 +64,7 @@ class EvaluationConfig:
     max_excluded_share: float = 0.25
     public_outcomes: Path | None = None
     arf_status: Path | None = None
+    facilitators: tuple[str, ...] = ("F",)
 
     @property
     def data_dir(self) -> Path:
@@ -91,12 +94,17 @@ class EvaluationConfig:
         return self.relative(path)
 
     def as_dict(self) -> dict:
-        """Every setting, paths named as :meth:`display_path` does (the same on any machine)."""
-        return {
+        """Every setting, paths named as :meth:`display_path` does (the same on any machine).
+
+        Facilitators are named as recorded (real names): the manifest shows their pseudonyms.
+        """
+        out = {
             k: (self.display_path(v) if isinstance(v, Path) else v)
             for k, v in asdict(self).items()
             if k != "path"
         } | {"path": self.path.name}
+        out["facilitators"] = [f"F{i + 1}" for i in range(len(self.facilitators))]
+        return out
 
 
 def _problem(path: Path, key: str, message: str, value: object = None) -> InputError:
@@ -174,6 +182,7 @@ def load_config(path: Path | str) -> EvaluationConfig:
         max_excluded_share=max_excluded,
         public_outcomes=resolve("public_outcomes"),
         arf_status=resolve("arf_status"),
+        facilitators=_facilitators(path, raw.get("facilitators", ["F"])),
     )
 
 
@@ -194,3 +203,16 @@ def _number(
     if number < minimum:
         raise _problem(path, key, f"must be at least {minimum}", value)
     return number
+
+
+def _facilitators(path: Path, value: object) -> tuple[str, ...]:
+    """The ``facilitators:`` setting: a name or a list of names (speakers as recorded)."""
+    if isinstance(value, str):
+        value = [value]
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str | int) and str(v).strip() for v in value)
+    ):
+        raise _problem(path, "facilitators", "expected a list of names, e.g. [F] or [Jane Doe]")
+    return tuple(str(v).strip() for v in value)

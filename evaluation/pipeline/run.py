@@ -339,7 +339,9 @@ def run_report(
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     timings: dict[str, float] = {}
     try:
-        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        prepared = prepare_inputs(
+            loaded, config.focus_group, read_names(config.redact_names), config.facilitators
+        )
         previous_frame = load_wave(previous).frame if previous else None
         cache_inputs(prepared, tmp, previous_frame)
         write_run_file(tmp, config, scope, scope_value, previous)
@@ -357,7 +359,7 @@ def run_report(
         timings["html_export"] = time.perf_counter() - start
         shutil.rmtree(tmp / WORK_DIR, ignore_errors=True)
         write_table_dictionary(tmp)
-        problems = audit_report(tmp, min_cell=config.min_cell)
+        problems = audit_report(tmp, min_cell=config.min_cell, names=prepared.names)
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:20])
             raise PipelineError(f"the disclosure audit failed; nothing was published:\n{listed}")

@@ -61,7 +61,7 @@ def framework_matrix(
     coded: pd.DataFrame,
     units: pd.DataFrame,
     codes: Sequence[str],
-    exclude: Sequence[str] = ("F",),
+    exclude: Sequence[str] = ("F", "F1", "F2", "F3", "F4", "F5"),  # facilitators, pseudonymised
 ) -> pd.DataFrame:
     """Participants x themes; each cell ``"<n passages> | <source t<turn>>: "<quote>"``.
 
@@ -200,7 +200,7 @@ def theme_prevalence(
     units: pd.DataFrame,
     codes: Sequence[str],
     per: str = "person",
-    exclude: Sequence[str] = ("F",),
+    exclude: Sequence[str] = ("F", "F1", "F2", "F3", "F4", "F5"),  # facilitators, pseudonymised
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """How common each theme is, with Wilson 95% intervals; suppressed.

@@ -26,7 +26,11 @@ from evaluation.text.segments import answer_units, turn_units
 
 RESPONDENT_ATTRIBUTES = ("role_level", "ethnicity_group")
 PARTICIPANT_ATTRIBUTES = ("role_level", "org_type", "ethnicity_group")
-FACILITATOR = "F"
+FACILITATOR = "F"  # facilitators are F, or F1, F2... once pseudonymised (io.transcripts)
+
+
+def _is_facilitator(speakers: pd.Series) -> pd.Series:
+    return speakers.astype("string").str.fullmatch(r"F\d*").fillna(False).astype(bool)
 
 
 @dataclass
@@ -66,7 +70,7 @@ def _cases(survey: pd.DataFrame, answers: pd.DataFrame, turns: pd.DataFrame | No
     if turns is not None:
         present = [c for c in PARTICIPANT_ATTRIBUTES if c in turns.columns]
         participants = (
-            turns.loc[turns["speaker"] != FACILITATOR, ["speaker", *present]]
+            turns.loc[~_is_facilitator(turns["speaker"]), ["speaker", *present]]
             .drop_duplicates("speaker")
             .rename(columns={"speaker": "case_id"})
         )
@@ -97,7 +101,9 @@ def build_theme_project(
     ]
     if turns is not None and sources:
         participant_turns = turn_units(turns)
-        units.append(participant_turns[participant_turns["speaker_or_respondent"] != FACILITATOR])
+        units.append(
+            participant_turns[~_is_facilitator(participant_turns["speaker_or_respondent"])]
+        )
         source_rows.append(
             pd.DataFrame(
                 {
@@ -128,11 +134,12 @@ def export_wave_themes(
     codebook_path: Path | str | None = None,
     names: tuple[str, ...] = (),
     project_name: str = "ARF evaluation",
+    facilitators: tuple[str, ...] = ("F",),
 ) -> list[Path]:
     """``arf-eval export-themes``: redact, code and export a loaded wave's themes into ``out``."""
     from evaluation.report import prepare_inputs
 
-    prepared = prepare_inputs(loaded, focus_group, names)  # type: ignore[arg-type]
+    prepared = prepare_inputs(loaded, focus_group, names, facilitators)  # type: ignore[arg-type]
     project = build_theme_project(
         load_codebook(codebook_path),
         prepared.survey.frame,
