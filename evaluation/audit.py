@@ -173,7 +173,9 @@ def _html_text(data: str) -> str:
     for element in document.xpath("//script|//style"):
         element.drop_tree()
     extras = [v for el in document.iter() for k, v in el.attrib.items() if k in ("alt", "title")]
-    return "\n".join([document.text_content(), *extras])
+    # one text node a line: table cells must not run together ("265" "103" "38.9" read as
+    # one long number would look like a phone or staff number)
+    return "\n".join([*document.itertext(), *extras])
 
 
 def _json_strings(value: object) -> Iterator[str]:

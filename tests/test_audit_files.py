@@ -120,3 +120,19 @@ def test_oversized_zip_member_is_a_problem_not_a_crash(report, monkeypatch):
         archive.writestr("Sources/x.txt", "x" * 100)
     problems = _problems(report, "project.qdpx")
     assert problems and "too large" in problems[0].message
+
+
+def test_table_cells_do_not_run_together_into_a_number(tmp_path):
+    """A published table's neighbouring cells (n, count, %) are not one long "phone number"."""
+    from evaluation.audit import audit_files
+
+    rows = "".join(
+        f"<tr><td>{group}</td><td>{n}</td><td>{x}</td><td>{pct}</td></tr>"
+        for group, n, x, pct in [("Global Majority staff", 51, 19, 37.3), ("All", 265, 103, 38.9)]
+    )
+    (tmp_path / "report.html").write_text(f"<html><body><table>{rows}</table></body></html>")
+    assert audit_files(tmp_path) == []
+    (tmp_path / "report.html").write_text(
+        "<html><body><table><tr><td>staff number 4456781</td></tr></table></body></html>"
+    )
+    assert audit_files(tmp_path) != []  # the check can still fail
