@@ -450,18 +450,24 @@ def open_report(
     ``config`` is the wave's ``evaluation.yaml`` for a notebook run by hand; in an ``arf-eval run``
     the run's own config and cached inputs are used and the notebook publishes into the run.
     ``min_cell`` (default: the config's) may differ only in a hand run. ``previous_config`` opens
-    the previous wave too (``rep.previous``), for the year-on-year report.
+    the previous wave too (``rep.previous``), for the year-on-year report; without it, the config's
+    ``previous_wave`` (if any) is opened, for "since the previous wave" readings.
     """
     scope_value = scope_value or None
     cfg, output_dir, published, run = _run_settings(config, scope, scope_value, min_cell)
     prepared = load_inputs(cfg, output_dir)
     previous, previous_wave = None, None
-    if previous_config is not None:
-        earlier = load_config(run.get("previous_config") or previous_config)
+    earlier_path = run.get("previous_config") or previous_config or cfg.previous_wave
+    if earlier_path:  # the comparison's previous wave, or the config's previous_wave
+        earlier = load_config(earlier_path)
         cached = output_dir / WORK_DIR / PREVIOUS_CACHE
         use_cache = published and cached.exists()
         frame = pd.read_parquet(cached) if use_cache else load_wave(earlier).frame
-        previous, previous_wave = scope_survey(frame, scope, scope_value), earlier.wave
+        try:
+            previous, previous_wave = scope_survey(frame, scope, scope_value), earlier.wave
+        except ValueError:  # a unit without respondents last wave: nothing to compare with
+            if previous_config is not None:
+                raise
     rep = ReportContext(
         config=cfg,
         output_dir=output_dir,

@@ -342,6 +342,10 @@ def run_report(
         prepared = prepare_inputs(
             loaded, config.focus_group, read_names(config.redact_names), config.facilitators
         )
+        if previous is None and config.previous_wave is not None:
+            from evaluation.pipeline.config import load_config
+
+            previous = load_config(config.previous_wave)  # for "since the previous wave"
         previous_frame = load_wave(previous).frame if previous else None
         cache_inputs(prepared, tmp, previous_frame)
         write_run_file(tmp, config, scope, scope_value, previous)
