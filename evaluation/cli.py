@@ -61,12 +61,26 @@ def friendly_errors(command: F) -> F:
         except PipelineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM during a run: cleaned up already
+            typer.echo(f"error: {exc or 'interrupted'}; nothing new was published", err=True)
+            raise typer.Exit(130) from None
         except OSError as exc:  # disk full, read-only or missing output folder
             where = f" {exc.filename}" if exc.filename else ""
             typer.echo(f"error: cannot read or write{where}: {exc.strerror or exc}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (a scheduler's stop, ``kill``) ends a run like Ctrl-C: the run's clean-up runs
+    (no respondent-level cache left behind, the previous report kept)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 @app.command()
@@ -124,6 +138,7 @@ def run(
     from evaluation.pipeline.packs import run_packs
     from evaluation.pipeline.run import check_scope, run_report
 
+    _stop_cleanly_on_sigterm()
     check_scope(scope, only)
     cfg = load_config(config)
     if scope == "region" or only:

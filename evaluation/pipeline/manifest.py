@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.errors import group_problems
+from evaluation.errors import Problem, group_problems
 from evaluation.io.survey import LoadedSurvey
 from evaluation.paths import REPO_ROOT
 from evaluation.pipeline.config import EvaluationConfig
@@ -86,6 +86,17 @@ def _redaction_counts(redactions: pd.DataFrame | None) -> dict[str, object]:
     }
 
 
+def _kept_problem(problem: Problem, config: EvaluationConfig) -> Problem:
+    """A problem as the manifest keeps it: the file named as the config names it, and no value
+    of a free-text column (an answer may hold a name or a phone number; row and column say
+    where to look)."""
+    from evaluation.instrument import load_instrument
+
+    text_columns = {v.name for v in load_instrument().variables if v.type == "text"}
+    value = None if problem.column in text_columns else problem.value
+    return replace(problem, file=config.display_path(Path(problem.file)), value=value)
+
+
 def _read_index(folder: Path) -> dict:
     index = folder / "index.json"
     return json.loads(index.read_text()) if index.exists() else {}
@@ -126,8 +137,7 @@ def write_manifest(
                 .items()
             },
             "problems": [
-                str(replace(p, file=config.display_path(Path(p.file))))
-                for p in group_problems(loaded.problems)
+                str(_kept_problem(p, config)) for p in group_problems(loaded.problems)
             ],
         },
         "redactions": _redaction_counts(redactions),

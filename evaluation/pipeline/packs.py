@@ -85,7 +85,9 @@ def run_packs(
     summary = PackSummary(scope=scope, too_small=units.loc[~units["gets_pack"], "unit"].tolist())
     eligible = units.loc[units["gets_pack"], "unit"].tolist()
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from evaluation.pipeline.run import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         futures = {pool.submit(_run_one, config, scope, unit): unit for unit in eligible}
         for future in tqdm(as_completed(futures), total=len(futures), desc=f"{scope} packs",
                            disable=not progress):  # fmt: skip

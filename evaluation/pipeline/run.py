@@ -9,6 +9,7 @@ report where it was and keeps the failed run in ``<destination>.failed`` for dia
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -198,7 +199,7 @@ def _execute_all(
                 )
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
                 futures = {
                     pool.submit(
                         execute_notebook, book, executed / book.name, parameters, run_dir
@@ -270,6 +271,61 @@ def shown_parameters(config: EvaluationConfig, scope: str, scope_value: str | No
     }
 
 
+RUN_LOCK = ".run.lock"
+
+
+def _hold_run_lock(tmp: Path) -> object:
+    """Mark a run folder as in use for as long as this process lives (an flock, which the
+    kernel releases when the process dies however it dies, SIGKILL included)."""
+    import fcntl
+
+    handle = open(tmp / RUN_LOCK, "w")  # noqa: SIM115 - held open for the whole run
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def _release_run_lock(tmp: Path, handle: object) -> None:
+    (tmp / RUN_LOCK).unlink(missing_ok=True)
+    handle.close()  # type: ignore[attr-defined]
+
+
+def remove_stale_runs(final: Path) -> list[Path]:
+    """Remove the temporary folders of runs that were killed (no process holds their lock).
+
+    A run killed with SIGKILL cannot clean up after itself; its hidden folder may hold the
+    respondent-level cache. The next run of the same report removes it. A folder whose lock is
+    held belongs to a run still going (two runs at once on one output) and is left alone.
+    """
+    import fcntl
+
+    removed = []
+    for folder in sorted(final.parent.glob(f".{final.name}.*")):
+        lock = folder / RUN_LOCK
+        if not folder.is_dir():
+            continue
+        try:
+            with open(lock, "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live run
+        except OSError:
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def die_with_parent() -> None:
+    """In a worker process: be sent SIGTERM when the parent dies (Linux), so killing
+    ``arf-eval run`` never leaves workers running."""
+    import ctypes
+    import signal
+
+    # not Linux: no libc.so.6, and workers end with the pool as before
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
     """``reports/<wave>/<scope>`` (region) or ``reports/<wave>/<scope>/<safe name>``."""
     from evaluation.safe_output import safe_path
@@ -336,7 +392,9 @@ def run_report(
         config = replace(config, title=f"{config.title}: {unit_label}")
     final = output_dir or destination(config, scope, scope_value)
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_runs(final)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    lock = _hold_run_lock(tmp)
     timings: dict[str, float] = {}
     try:
         prepared = prepare_inputs(
@@ -373,7 +431,9 @@ def run_report(
         failed = final.with_name(final.name + ".failed")
         if failed.exists():
             shutil.rmtree(failed)
+        _release_run_lock(tmp, lock)
         tmp.rename(failed)
         raise
+    _release_run_lock(tmp, lock)
     _publish(tmp, final)
     return RunResult(output_dir=final, timings=timings)
