@@ -60,6 +60,7 @@ from evaluation.errors import InputError, Problem
 from evaluation.instrument import Instrument, Variable, load_instrument
 from evaluation.io.platforms import FORMATS, RawTable, read_platform_table
 from evaluation.io.survey import EXCLUDED, LoadedSurvey, survey_from_cells
+from evaluation.safe_yaml import load_yaml
 
 ORGANISATION_COLUMNS = ("org_code", "org_name", "icb", "org_type")
 _KEYS = {
@@ -352,9 +353,9 @@ def load_mapping(path: Path | str, instrument: Instrument | None = None) -> Mapp
     if not path.is_file():
         raise InputError(f"mapping file not found: {path}", file=path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"the mapping file is not valid YAML: {exc}", file=path) from exc
+        raw = load_yaml(path, yaml.BaseLoader)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the mapping file is not UTF-8 text: {exc}", file=path) from exc
     return parse_mapping(raw, str(path), instrument or load_instrument())
 
 

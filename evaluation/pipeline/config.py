@@ -28,10 +28,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
-
 from evaluation.errors import InputError, Problem
 from evaluation.paths import REPO_ROOT, REPORTS, SURVEY_DATA
+from evaluation.safe_yaml import load_yaml
 
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
@@ -126,10 +125,7 @@ def load_config(path: Path | str) -> EvaluationConfig:
     path = Path(path).resolve()
     if not path.exists():
         raise InputError(f"config file not found: {path}", file=path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", file=path) from exc
+    raw = load_yaml(path) or {}
     if not isinstance(raw, dict):
         raise InputError("expected a mapping of settings", file=path)
     unknown = sorted(set(raw) - KNOWN_KEYS)
