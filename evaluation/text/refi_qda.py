@@ -203,6 +203,11 @@ def _build_project_xml(
 
     texts: dict[str, str] = {}
     sources_node = etree.SubElement(root, f"{{{ns}}}Sources")
+    # Group the selections by source once (a filter per source would be quadratic in sources).
+    by_source: dict[object, list[object]] = {}
+    ordered = segs.sort_values(["source_id", "start", "end", "segment_id"])
+    for seg in ordered.itertuples(index=False):
+        by_source.setdefault(seg.source_id, []).append(seg)
     for row in src.sort_values("source_id").itertuples(index=False):
         guid = stable_guid("source", row.source_id)
         texts[guid] = row.text
@@ -215,8 +220,7 @@ def _build_project_xml(
         )
         if not pd.isna(row.kind):
             etree.SubElement(node, f"{{{ns}}}Description").text = f"kind: {row.kind}"
-        mine = segs[segs["source_id"] == row.source_id].sort_values(["start", "end", "segment_id"])
-        for seg in mine.itertuples(index=False):
+        for seg in by_source.get(row.source_id, ()):
             _append_selection(node, seg)
 
     description = f"Exported by the {ORIGIN}.\ncodebook_version: {version}"
@@ -263,13 +267,23 @@ def _append_cases(
     """Append ``Cases``: variable values, the sources each case speaks in, its coded selections."""
     ns = PROJECT_NS
     node = etree.SubElement(root, f"{{{ns}}}Cases")
-    by_case = attributes.set_index("case_id")
+    # One pass over the attributes and the segments (a lookup or filter per case would make
+    # the export quadratic in cases at survey scale).
+    by_case = {
+        record["case_id"]: record for record in attributes.to_dict(orient="records")
+    }
+    selections: dict[object, list[str]] = {}
+    for case_id, segment_id in zip(
+        segs["speaker_or_respondent"], segs["segment_id"], strict=True
+    ):
+        selections.setdefault(case_id, []).append(segment_id)
     for case_id in case_ids:
         case = etree.SubElement(node, f"{{{ns}}}Case", guid=stable_guid("case", case_id))
         case.set("name", _xml_safe(case_id))
-        if case_id in by_case.index:
+        record = by_case.get(case_id)
+        if record is not None:
             for name, kind in variables.items():
-                value = by_case.at[case_id, name]
+                value = record[name]
                 if pd.isna(value):
                     continue
                 holder = etree.SubElement(case, f"{{{ns}}}VariableValue")
@@ -282,8 +296,7 @@ def _append_cases(
             etree.SubElement(
                 case, f"{{{ns}}}SourceRef", targetGUID=stable_guid("source", source_id)
             )
-        mine = segs[segs["speaker_or_respondent"] == case_id].sort_values("segment_id")
-        for segment_id in mine["segment_id"]:
+        for segment_id in sorted(selections.get(case_id, ())):
             etree.SubElement(
                 case, f"{{{ns}}}SelectionRef", targetGUID=stable_guid("selection", segment_id)
             )
