@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.text.codebook import Codebook, load_codebook
-from evaluation.text.exports import read_theme_file, write_theme_exports
+from evaluation.text.exports import QDPX_MAX_FREE_TEXT, read_theme_file, write_theme_exports
 from evaluation.text.refi_qda import QdaProject
 from evaluation.text.rules import RuleCoder
 from evaluation.text.segments import answer_units, turn_units
@@ -39,8 +39,17 @@ class ThemeProject:
     cases: pd.DataFrame
     turns: pd.DataFrame | None
 
-    def write(self, folder: Path | str, project_name: str) -> dict[str, Path]:
-        """Write ``folder/themes/``: project.qdpx, codebook.qdc/.yaml, coded segments, cases."""
+    def write(
+        self,
+        folder: Path | str,
+        project_name: str,
+        max_free_text_sources: int | None = QDPX_MAX_FREE_TEXT,
+    ) -> dict[str, Path]:
+        """Write ``folder/themes/``: project.qdpx, codebook.qdc/.yaml, coded segments, cases.
+
+        Above ``max_free_text_sources`` answers the project holds a stratified sample of them
+        (see :mod:`evaluation.text.exports`); None writes every answer whatever their number.
+        """
         return write_theme_exports(
             folder,
             self.codebook.to_frame(),
@@ -50,6 +59,7 @@ class ThemeProject:
             self.turns,
             version=self.codebook.version,
             project_name=project_name,
+            max_free_text_sources=max_free_text_sources,
         )
 
 
