@@ -63,23 +63,43 @@ def _declared_spec(path: Path) -> TableSpec | None:
     return TableSpec.from_dict(declared) if declared else None
 
 
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+
+
+def _numeric_column(column: pd.Series) -> bool:
+    """Whether every cell is a number or the suppression marker: counts, percentages, intervals.
+
+    In such a column a run of six or more digits is a count, not an identifier: a count of
+    100,000 respondents would otherwise read as a staff number and block every large report.
+    (NHS numbers, which carry a check digit, and phone numbers are still looked for.)
+    """
+    present = column.dropna().astype(str)
+    return bool(present.str.fullmatch(f"{_NUMBER}|\\[c\\]").all()) if len(present) else False
+
+
 def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Formula-like cells and personal data in the text cells of a table."""
     problems: list[Problem] = []
     cells = [(None, str(c), str(c)) for c in frame.columns]
+    numeric = {str(c) for c in frame.columns if _numeric_column(frame[c])}
     cells += [
         (i, str(column), value)
         for column in frame.columns
         for i, value in enumerate(frame[column])
         if isinstance(value, str)
     ]
+    kinds: dict[str, list[str]] = {}  # one scan per distinct value (labels repeat in every row)
     for i, column, value in cells:
         row = 1 if i is None else i + 2
         if neutralise_cell(value) != value:
             problems.append(
                 Problem(file, row, column, value, "would run as a formula when opened in Excel")
             )
-        for _, _, kind in redaction_spans(value):
+        if value not in kinds:
+            kinds[value] = [kind for _, _, kind in redaction_spans(value)]
+        for kind in kinds[value]:
+            if kind == "staff_number" and column in numeric:
+                continue  # a count of 100,000 is not a staff number (see _numeric_column)
             if kind in PERSONAL_KINDS:
                 problems.append(
                     Problem(

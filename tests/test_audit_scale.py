@@ -1,0 +1,26 @@
+"""The audit at national scale: counts of 100,000 and more are counts, not staff numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.audit import audit_report
+from evaluation.safe_output import write_csv
+
+
+def test_large_counts_pass_but_identifiers_in_text_are_still_found(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    large = pd.DataFrame(
+        {"variable": ["wave", "org_code"], "asked": [1_000_000, 100_000], "pct": [0.5, 12.25]}
+    )
+    write_csv(large, tables / "item_missingness.csv")
+    assert audit_report(tmp_path) == []
+
+    leaky = large.assign(variable=["wave", "payroll 123456"])
+    write_csv(leaky, tables / "item_missingness.csv")
+    problems = audit_report(tmp_path)
+    assert [(p.row, p.column) for p in problems] == [(3, "variable")]
+    # an NHS number (valid check digit) in a numeric column is still personal data
+    write_csv(large.assign(asked=[9434765919, 100_000]), tables / "item_missingness.csv")
+    assert [(p.row, p.column) for p in audit_report(tmp_path)] == [(2, "asked")]
