@@ -63,6 +63,10 @@ def _declared_spec(path: Path) -> TableSpec | None:
     return TableSpec.from_dict(declared) if declared else None
 
 
+# The coded-segments and cases contract's identifier columns: the survey's pseudonymous
+# respondent ids ("R25-000001") and what is built from them. A six-digit run there is the id's
+# serial number, not a staff number in someone's text.
+_ID_COLUMNS = {"segment_id", "source_id", "speaker_or_respondent", "case_id", "respondent_id"}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 
 
@@ -81,7 +85,7 @@ def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Formula-like cells and personal data in the text cells of a table."""
     problems: list[Problem] = []
     cells = [(None, str(c), str(c)) for c in frame.columns]
-    numeric = {str(c) for c in frame.columns if _numeric_column(frame[c])}
+    numeric = {str(c) for c in frame.columns if _numeric_column(frame[c])} | _ID_COLUMNS
     cells += [
         (i, str(column), value)
         for column in frame.columns
@@ -99,7 +103,7 @@ def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             kinds[value] = [kind for _, _, kind in redaction_spans(value)]
         for kind in kinds[value]:
             if kind == "staff_number" and column in numeric:
-                continue  # a count of 100,000 is not a staff number (see _numeric_column)
+                continue  # a count of 100,000 or an id's serial (see _numeric_column, _ID_COLUMNS)
             if kind in PERSONAL_KINDS:
                 problems.append(
                     Problem(

@@ -24,3 +24,21 @@ def test_large_counts_pass_but_identifiers_in_text_are_still_found(tmp_path):
     # an NHS number (valid check digit) in a numeric column is still personal data
     write_csv(large.assign(asked=[9434765919, 100_000]), tables / "item_missingness.csv")
     assert [(p.row, p.column) for p in audit_report(tmp_path)] == [(2, "asked")]
+
+
+def test_pseudonymous_ids_in_theme_files_are_not_staff_numbers(tmp_path):
+    tables, themes = tmp_path / "tables", tmp_path / "themes"
+    tables.mkdir()
+    themes.mkdir()
+    write_csv(pd.DataFrame({"group": ["A"], "n": [120]}), tables / "t.csv")
+    segments = pd.DataFrame(
+        {
+            "segment_id": ["rules:R25-000001__comment_change:0-9:reporting"],
+            "source_id": ["R25-000001__comment_change"],
+            "speaker_or_respondent": ["R25-000001"],
+            "text": ["my payroll number is 12345678"],
+        }
+    )
+    segments.to_csv(themes / "coded_segments.csv", index=False)
+    problems = audit_report(tmp_path)
+    assert [(p.row, p.column) for p in problems] == [(2, "text")]
