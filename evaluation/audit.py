@@ -30,7 +30,7 @@ import pandas as pd
 
 from evaluation.disclosure import DEFAULT_MIN_CELL, TableSpec, audit_table
 from evaluation.errors import InputError, Problem
-from evaluation.redact import PLACEHOLDERS, redaction_spans
+from evaluation.redact import PLACEHOLDERS, pattern_spans
 from evaluation.safe_output import neutralise_cell
 
 PERSONAL_KINDS = ("email", "phone", "nhs_number", "postcode", "staff_number")
@@ -100,7 +100,7 @@ def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
                 Problem(file, row, column, value, "would run as a formula when opened in Excel")
             )
         if value not in kinds:
-            kinds[value] = [kind for _, _, kind in redaction_spans(value)]
+            kinds[value] = [kind for _, _, kind in pattern_spans(value)]
         for kind in kinds[value]:
             if kind == "staff_number" and column in numeric:
                 continue  # a count of 100,000 or an id's serial (see _numeric_column, _ID_COLUMNS)

@@ -42,3 +42,19 @@ def test_pseudonymous_ids_in_theme_files_are_not_staff_numbers(tmp_path):
     segments.to_csv(themes / "coded_segments.csv", index=False)
     problems = audit_report(tmp_path)
     assert [(p.row, p.column) for p in problems] == [(2, "text")]
+
+
+def test_pattern_spans_are_redaction_spans_without_names():
+    """Independent check: on texts mixing names with every other kind, leaving out the name
+    search changes no other span."""
+    from evaluation.redact import pattern_spans, redaction_spans
+
+    texts = [
+        "Ring Sarah on 07700 900123 or sarah.j@nhs.net",
+        "Dr Khan said my payroll no. 12345678 was wrong; NHS 943 476 5919, M1 1AA",
+        "see www.nhs.uk/123456 and ask John Smith about 1234567",
+        "nothing personal here, 12 people",
+    ]
+    for text in texts:
+        expected = [s for s in redaction_spans(text) if s[2] != "name"]
+        assert pattern_spans(text) == expected
