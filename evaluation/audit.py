@@ -24,6 +24,7 @@ Rows in the problems are rows of the CSV as a spreadsheet shows them (the header
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -81,39 +82,47 @@ def _numeric_column(column: pd.Series) -> bool:
     return bool(present.str.fullmatch(f"{_NUMBER}|\\[c\\]").all()) if len(present) else False
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Every personal-data kind the audit checks needs a digit (phone, NHS, staff number, postcode)
+# or an "@" (e-mail): a cell with neither is not scanned further.
+_CANDIDATE = re.compile(r"[\d@]")
+
+
 def _text_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Formula-like cells and personal data in the text cells of a table."""
+    """Formula-like cells and personal data in the text cells of a table.
+
+    Each distinct value of a column is checked once (labels and 0/1 cells repeat in every row);
+    only the values with a problem are then looked up row by row, so a large coded-segments
+    export costs one scan of its distinct passages.
+    """
     problems: list[Problem] = []
-    cells = [(None, str(c), str(c)) for c in frame.columns]
     numeric = {str(c) for c in frame.columns if _numeric_column(frame[c])} | _ID_COLUMNS
-    cells += [
-        (i, str(column), value)
-        for column in frame.columns
-        for i, value in enumerate(frame[column])
-        if isinstance(value, str)
-    ]
-    kinds: dict[str, list[str]] = {}  # one scan per distinct value (labels repeat in every row)
-    for i, column, value in cells:
-        row = 1 if i is None else i + 2
-        if neutralise_cell(value) != value:
-            problems.append(
-                Problem(file, row, column, value, "would run as a formula when opened in Excel")
-            )
-        if value not in kinds:
-            kinds[value] = [kind for _, _, kind in pattern_spans(value)]
-        for kind in kinds[value]:
+
+    def messages(column: str, value: str) -> list[tuple[object, str]]:
+        found: list[tuple[object, str]] = []
+        if value.startswith(_FORMULA_START) and neutralise_cell(value) != value:
+            found.append((value, "would run as a formula when opened in Excel"))
+        for _, _, kind in pattern_spans(value) if _CANDIDATE.search(value) else ():
             if kind == "staff_number" and column in numeric:
                 continue  # a count of 100,000 or an id's serial (see _numeric_column, _ID_COLUMNS)
             if kind in PERSONAL_KINDS:
-                problems.append(
-                    Problem(
-                        file,
-                        row,
-                        column,
-                        None,  # the value itself is what must not be repeated
-                        f"looks like personal data ({PLACEHOLDERS[kind]}): redact it",
-                    )
-                )
+                # the value itself is what must not be repeated
+                found.append((None, f"looks like personal data ({PLACEHOLDERS[kind]}): redact it"))
+        return found
+
+    for name in frame.columns:
+        for value, message in messages(str(name), str(name)):
+            problems.append(Problem(file, 1, str(name), value, message))
+    for position in range(frame.shape[1]):  # by position: column names may repeat
+        column = str(frame.columns[position])
+        cells = frame.iloc[:, position].tolist()
+        distinct = dict.fromkeys(v for v in cells if isinstance(v, str))
+        flagged = {v: found for v in distinct if (found := messages(column, v))}
+        if not flagged:
+            continue
+        for i, value in enumerate(cells):
+            if isinstance(value, str) and value in flagged:
+                problems += [Problem(file, i + 2, column, v, m) for v, m in flagged[value]]
     return problems
 
 
