@@ -83,6 +83,10 @@ def run(
     ] = None,
     workers: Annotated[int, typer.Option(help="Parallel packs (0 = all cores).")] = 0,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Build packs on this Dask scheduler (tcp://HOST:PORT), not locally."),
+    ] = None,
 ) -> None:
     """Run the wave's report notebooks and publish the report (or one pack per ICB/org)."""
     from evaluation.pipeline.config import load_config
@@ -96,7 +100,7 @@ def run(
         for step, seconds in result.timings.items():
             typer.echo(f"  {step:<32} {seconds:7.1f} s")
         return
-    summary = run_packs(cfg, scope, workers=workers or None, progress=progress)
+    summary = run_packs(cfg, scope, workers=workers or None, progress=progress, scheduler=scheduler)
     typer.echo(summary.text())
     if not summary.ok:
         raise typer.Exit(1)

@@ -21,10 +21,17 @@ from pathlib import Path
 import papermill as pm
 from tqdm.auto import tqdm
 
-from evaluation.io.survey import load_survey
+from evaluation.io.survey import LoadedSurvey, load_survey
 from evaluation.paths import NOTEBOOKS
 from evaluation.pipeline.config import EvaluationConfig
-from evaluation.report import WORK_DIR, cache_inputs, prepare_inputs, read_names, scope_survey
+from evaluation.report import (
+    WORK_DIR,
+    PreparedInputs,
+    cache_inputs,
+    prepare_inputs,
+    read_names,
+    scope_survey,
+)
 
 KERNEL_NAME = "arf-eval"
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
@@ -178,8 +185,14 @@ def run_report(
     extra_parameters: dict | None = None,
     output_dir: Path | None = None,
     notebook_workers: int | None = None,
+    inputs: tuple[LoadedSurvey, PreparedInputs] | None = None,
 ) -> RunResult:
-    """Build one complete report (see the module docstring) and return where it is."""
+    """Build one complete report (see the module docstring) and return where it is.
+
+    ``inputs`` (the loaded survey and its prepared inputs, from :func:`load_survey` and
+    :func:`prepare_inputs` on this config) skips loading and preparing: packs prepare the
+    wave once and share it (:mod:`evaluation.pipeline.distributed`).
+    """
     from evaluation.audit import audit_report
     from evaluation.pipeline.dictionary import write_table_dictionary
     from evaluation.pipeline.html import build_html
@@ -192,10 +205,16 @@ def run_report(
     timings: dict[str, float] = {}
     try:
         start = time.perf_counter()
-        loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
-                             else "exclude")  # fmt: skip
+        if inputs is None:
+            loaded = load_survey(config.survey, on_error="raise" if config.on_invalid_rows == "fail"
+                                 else "exclude")  # fmt: skip
+        else:
+            loaded = inputs[0]
         scope_survey(loaded.frame, scope, scope_value)  # fails early on an unknown scope value
-        prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        if inputs is None:
+            prepared = prepare_inputs(loaded, config.focus_group, read_names(config.redact_names))
+        else:
+            prepared = inputs[1]
         cache_inputs(prepared, tmp)
         timings["load_validate_redact"] = time.perf_counter() - start
         parameters = config.parameters(scope, scope_value) | {"output_dir": str(tmp)}
