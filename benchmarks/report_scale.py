@@ -70,13 +70,12 @@ def make_wave(size: int, work: Path) -> Path:
     return path
 
 
-def _role(cmdline: list[str]) -> str:
-    text = " ".join(cmdline)
-    if "ipykernel" in text:
-        return "kernel"
-    if "-m evaluation run" in text:
+def _role(cmdline: list[str], is_root: bool) -> str:
+    """``driver`` (the ``arf-eval run`` process), ``kernel`` (Jupyter) or ``worker`` (the
+    process pool running papermill, which shares the driver's command line)."""
+    if is_root:
         return "driver"
-    return "worker"
+    return "kernel" if "ipykernel" in " ".join(cmdline) else "worker"
 
 
 class ProcessWatch:
@@ -108,7 +107,8 @@ class ProcessWatch:
             try:
                 status = Path(f"/proc/{process.pid}/status").read_text()
                 hwm = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM"))
-                role = self.peaks.get(process.pid, (None,))[0] or _role(process.cmdline())
+                known = self.peaks.get(process.pid, (None,))[0]
+                role = known or _role(process.cmdline(), process.pid == self.pid)
             except (OSError, StopIteration, psutil.Error):
                 continue
             old = self.peaks.get(process.pid, (role, 0.0))[1]
