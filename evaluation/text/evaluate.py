@@ -47,10 +47,25 @@ def score_sets(
     predicted = [set(p) for p in predicted]
     if len(truth) != len(predicted):
         raise ValueError("truth and predicted differ in length")
+
+    def indicators(sets: list[set[str]]) -> dict[str, np.ndarray]:
+        # one pass over the sets' members (not one per code over every unit)
+        where: dict[str, list[int]] = {}
+        for i, members in enumerate(sets):
+            for code in members:
+                where.setdefault(code, []).append(i)
+        out = {}
+        for code in codes:
+            flags = np.zeros(len(sets), dtype=bool)
+            flags[where.get(code, [])] = True
+            out[code] = flags
+        return out
+
+    truth_flags, predicted_flags = indicators(truth), indicators(predicted)
     rows = []
     for code in codes:
-        t = np.array([code in s for s in truth])
-        p = np.array([code in s for s in predicted])
+        t = truth_flags[code]
+        p = predicted_flags[code]
         tp = int((t & p).sum())
         precision, recall = _ratio(tp, p.sum()), _ratio(tp, t.sum())
         rows.append(
