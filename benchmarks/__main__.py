@@ -1,7 +1,10 @@
 """``python -m benchmarks``: run every benchmark, write ``results.json`` and ``results.md``.
 
 ``--quick`` runs toy sizes (the smoke test uses it; no packs); ``--only`` picks areas; ``--out``
-chooses where the results go (default: this folder). An area that fails is recorded as a failed
+chooses where the results go (default: this folder). ``report`` times the whole report (``arf-eval
+run --scope region``) at ``--report-sizes`` respondents (or ``ARF_BENCH_REPORT_SIZES``, comma-
+separated; default 10,000, 100,000 and 1,000,000) beside its one-process floor, and the loader at
+the largest size; ``--quick`` runs it at 2,000. An area that fails is recorded as a failed
 row and the others still run; the exit status is 1 if any area failed.
 """
 
@@ -17,18 +20,21 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import models_scale, pipeline_scale, survey_scale, text_scale
+from benchmarks import models_scale, pipeline_scale, report_scale, survey_scale, text_scale
 from benchmarks.harness import Figure, markdown_table
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("survey", "models", "text", "pipeline", "packs")
+AREAS = ("survey", "models", "text", "pipeline", "packs", "report")
 SURVEY_SIZES = [274, 10_000, 100_000, 1_000_000]
 MODEL_SIZES = [10_000, 100_000, 1_000_000]
 QUICK_SURVEY_SIZES = [274, 2_000]
 QUICK_MODEL_SIZES = [2_000]
+QUICK_REPORT_SIZES = [2_000]
 
 
-def _areas(work: Path, quick: bool, extras: dict) -> dict[str, Callable[[], list[Figure]]]:
+def _areas(
+    work: Path, quick: bool, extras: dict, report_sizes: list[int] | None = None
+) -> dict[str, Callable[[], list[Figure]]]:
     """Each area's runner; the text area also stores the real-data benchmark's own result."""
 
     def text() -> list[Figure]:
@@ -45,6 +51,9 @@ def _areas(work: Path, quick: bool, extras: dict) -> dict[str, Callable[[], list
         "text": text,
         "pipeline": lambda: pipeline_scale.run(work, quick),
         "packs": lambda: [] if quick else [pipeline_scale.packs_figure(work)],
+        "report": lambda: report_scale.run(
+            work, QUICK_REPORT_SIZES if quick else report_sizes or report_scale.sizes_from_env()
+        ),
     }
 
 
@@ -53,6 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="toy sizes (smoke test)")
     parser.add_argument("--only", nargs="+", choices=AREAS, default=list(AREAS))
     parser.add_argument("--out", type=Path, default=HERE, help="folder for results.json/.md")
+    parser.add_argument(
+        "--report-sizes",
+        type=lambda text: [int(s.replace("_", "")) for s in text.split(",") if s.strip()],
+        default=None,
+        help="respondents for the whole-report area, e.g. 10000,100000 (default: "
+        f"${report_scale.SIZES_ENV} or 10000,100000,1000000)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -60,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     extras: dict = {}
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="arf-bench-work-") as tmp:
-        runners = _areas(Path(tmp), args.quick, extras)
+        runners = _areas(Path(tmp), args.quick, extras, args.report_sizes)
         for area in args.only:
             area_start = time.perf_counter()
             print(f"[bench] {area} ...", file=sys.stderr, flush=True)

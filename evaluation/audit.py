@@ -45,7 +45,7 @@ import pandas as pd
 
 from evaluation.disclosure import DEFAULT_MIN_CELL, TableSpec, audit_table
 from evaluation.errors import InputError, Problem
-from evaluation.redact import PLACEHOLDERS, _given_patterns, redaction_spans
+from evaluation.redact import PLACEHOLDERS, _given_patterns, pattern_spans
 from evaluation.safe_output import neutralise_cell
 
 PERSONAL_KINDS = (
@@ -90,17 +90,44 @@ def _declared_spec(path: Path) -> TableSpec | None:
     return TableSpec.from_dict(declared) if declared else None
 
 
-def _personal_kinds(text: str, names: tuple[str, ...] = (), *, strict_digits: bool = True):
-    """The personal-data kinds found in ``text`` (pattern kinds, and given names as "name")."""
+# The coded-segments and cases contract's identifier columns: the survey's pseudonymous
+# respondent ids ("R25-000001") and what is built from them. A six-digit run there is the id's
+# serial number, not a staff number in someone's text.
+_ID_COLUMNS = {"segment_id", "source_id", "speaker_or_respondent", "case_id", "respondent_id"}
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+# Every personal-data kind the audit looks for needs a digit (phone, NHS, NI and staff numbers,
+# postcodes, dates of birth, addresses) or an "@" (e-mail, handles): other text is not scanned.
+_CANDIDATE = re.compile(r"[\d@]")
+
+
+def _numeric_column(column: pd.Series) -> bool:
+    """Whether every cell is a number or the suppression marker: counts, percentages, intervals.
+
+    In such a column a run of six or more digits is a count, not an identifier: a count of
+    100,000 respondents would otherwise read as a staff number and block every large report.
+    (NHS numbers, which carry a check digit, and phone numbers are still looked for.)
+    """
+    present = column.dropna().astype(str)
+    return bool(present.str.fullmatch(f"{_NUMBER}|\\[c\\]").all()) if len(present) else False
+
+
+def _personal_kinds(
+    text: str, names: tuple[str, ...] = (), *, strict_digits: bool = True, numeric: bool = False
+) -> list[str]:
+    """The personal-data kinds found in ``text`` (pattern kinds, and given names as "name").
+
+    ``strict_digits=False`` (text outside tables): only a labelled number is a staff number
+    ("staff number 123456"), since seeds, file sizes and counts are runs of digits too;
+    ``numeric`` (a count or id column): no staff numbers at all.
+    """
     kinds = []
-    for start, _, kind in redaction_spans(text, cleared=None):
+    for start, _, kind in pattern_spans(text) if _CANDIDATE.search(text) else ():
         if kind not in PERSONAL_KINDS:
             continue
-        # outside tables, only a labelled number counts ("staff number 123456"): seeds, file
-        # sizes and counts are runs of digits too
-        labelled = _LABELLED_STAFF.search(text[max(0, start - 40) : start])
-        if kind == "staff_number" and not strict_digits and not labelled:
-            continue
+        if kind == "staff_number":
+            labelled = _LABELLED_STAFF.search(text[max(0, start - 40) : start])
+            if numeric or (not strict_digits and not labelled):
+                continue
         kinds.append(kind)
     if names:
         whole, parts = _given_patterns(names)
@@ -117,34 +144,37 @@ def _text_problems(
     """Formula-like cells and personal data in the text cells of a table.
 
     ``restricted``: a ``themes/`` file (coded passages for the evaluation team), where a passage
-    that starts like a list item ("- the rota") is ordinary text, not a formula.
+    that starts like a list item ("- the rota") is ordinary text, not a formula. Each distinct
+    value of a column is checked once (labels and 0/1 cells repeat in every row); only values
+    with a problem are then looked up row by row, so a large coded-segments export costs one
+    scan of its distinct passages. Free text is never repeated in a problem.
     """
     problems: list[Problem] = []
-    cells = [(None, str(c), str(c)) for c in frame.columns]
-    cells += [
-        (i, str(column), value)
-        for column in frame.columns
-        for i, value in enumerate(frame[column])
-        if isinstance(value, str)
-    ]
-    for i, column, value in cells:
-        row = 1 if i is None else i + 2
+    numeric = {str(c) for c in frame.columns if _numeric_column(frame[c])} | _ID_COLUMNS
+
+    def messages(column: str, value: str) -> list[tuple[object, str]]:
+        found: list[tuple[object, str]] = []
         if neutralise_cell(value) != value and not (restricted and _LIST_ITEM.match(value)):
             shown = None if restricted else value  # free text is never repeated
-            problems.append(
-                Problem(file, row, column, shown, "would run as a formula when opened in Excel")
-            )
-        for kind in dict.fromkeys(_personal_kinds(value, names)):
+            found.append((shown, "would run as a formula when opened in Excel"))
+        for kind in dict.fromkeys(_personal_kinds(value, names, numeric=column in numeric)):
             label = "a participant's name" if kind == "name" else PLACEHOLDERS[kind]
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    column,
-                    None,  # the value itself is what must not be repeated
-                    f"looks like personal data ({label}): redact it",
-                )
-            )
+            found.append((None, f"looks like personal data ({label}): redact it"))
+        return found
+
+    for name in frame.columns:
+        for value, message in messages(str(name), str(name)):
+            problems.append(Problem(file, 1, str(name), value, message))
+    for position in range(frame.shape[1]):  # by position: column names may repeat
+        column = str(frame.columns[position])
+        cells = frame.iloc[:, position].tolist()
+        distinct = dict.fromkeys(v for v in cells if isinstance(v, str))
+        flagged = {v: found for v in distinct if (found := messages(column, v))}
+        if not flagged:
+            continue
+        for i, value in enumerate(cells):
+            if isinstance(value, str) and value in flagged:
+                problems += [Problem(file, i + 2, column, v, m) for v, m in flagged[value]]
     return problems
 
 

@@ -132,6 +132,10 @@ def run(
     pdf: Annotated[
         bool, typer.Option(help="Also print report.pdf beside report.html (headless Chromium).")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Build packs on this Dask scheduler (tcp://HOST:PORT), not locally."),
+    ] = None,
 ) -> None:
     """Run the wave's report notebooks and publish the report (or one pack per ICB/org)."""
     from evaluation.pipeline.config import load_config
@@ -149,7 +153,7 @@ def run(
         if pdf:
             _print_pdf(result.output_dir / "report.html")
         return
-    summary = run_packs(cfg, scope, workers=workers or None, progress=progress)
+    summary = run_packs(cfg, scope, workers=workers or None, progress=progress, scheduler=scheduler)
     typer.echo(summary.text())
     if not summary.ok:
         raise typer.Exit(1)

@@ -82,6 +82,7 @@ class RawTable:
     questions: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    reader: str = "careful"  # "fast" when pandas' C parser read a plain CSV
 
 
 def column_letter(position: int) -> str:
@@ -296,21 +297,128 @@ def _check_header(header: list[str], file: str, row: int = 1) -> None:
         )
 
 
+# --- the fast path for plain CSV ----------------------------------------------------------------
+
+# Bytes that are never text in an export (as _CONTROL, on UTF-8 bytes: all are ASCII, so a byte
+# with one of these values is that character), mapped to 0 and every other byte to 1.
+_CONTROL_BYTES = bytes(
+    0 if (b < 32 and b not in (9, 10, 13)) or b == 127 else 1 for b in range(256)
+)
+_COMMA, _LF, _QUOTE = ord(","), ord("\n"), ord('"')
+
+
+def _quotes_well_formed(data: bytes) -> bool:
+    """Whether every double quote in ``data`` (LF line ends) opens, escapes or closes a quoted cell.
+
+    Checked on maximal runs of quotes, vectorised: a run outside a quoted cell must start a cell
+    (after a comma, a line end or the start); a run that leaves the quoted state must be followed
+    by a comma, a line end or the end; the file must end outside quotes. Under these conditions
+    the inside/outside state before a run is the parity of the quotes before it, and the C
+    parser and the careful reader (``csv`` in strict mode) read the same cells. Anything else (a
+    quote inside an unquoted cell, text after a closing quote, an unclosed quote) is left to the
+    careful reader, which accepts it or reports it by row.
+    """
+    import numpy as np
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == _QUOTE)
+    if len(quotes) == 0:
+        return True
+    if len(quotes) % 2:
+        return False
+    breaks = np.flatnonzero(np.diff(quotes) != 1) + 1
+    first = np.concatenate([[0], breaks])  # index in ``quotes`` of each run's first quote
+    last = np.concatenate([breaks, [len(quotes)]]) - 1
+    start, end = quotes[first], quotes[last] + 1  # byte span of each run
+    before = np.where(start > 0, arr[np.maximum(start - 1, 0)], _LF)
+    after = np.where(end < len(arr), arr[np.minimum(end, len(arr) - 1)], _LF)
+    starts_cell = (before == _COMMA) | (before == _LF)
+    ends_cell = (after == _COMMA) | (after == _LF)
+    odd = (last - first + 1) % 2 == 1
+    inside = first % 2 == 1
+    ok = np.where(inside, ~odd | ends_cell, starts_cell & (odd | ends_cell))
+    return bool(ok.all())
+
+
+def _read_plain_csv(data: bytes, file: str) -> RawTable | None:
+    """A plain UTF-8 (or UTF-8 BOM) comma CSV read by pandas' C parser, or None.
+
+    None whenever the careful reader (:func:`decode_text`, ``csv``) might read the file
+    differently or must report something: another encoding, control characters, irregular
+    quoting, a row wider than the header, a blank first line, a cell over ``csv``'s size limit.
+    When a table is returned it is the one the careful reader returns (cells, header, row numbers,
+    encoding; no problems), which ``tests/test_fast_csv.py`` checks on generated files.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    if b"\r" in body:  # as the careful reader: every line break becomes a line feed
+        body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if not body.strip() or body.startswith((b"\n", b"\xef\xbb\xbf")):
+        return None
+    if 0 in body.translate(_CONTROL_BYTES):
+        return None
+    if not _quotes_well_formed(body):
+        return None
+    try:
+        raw = pd.read_csv(
+            io.BytesIO(body),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8",
+            engine="c",
+            quotechar='"',
+            doublequote=True,
+            skipinitialspace=False,
+            index_col=False,
+        )
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return None  # not UTF-8, or a row wider than the first: the careful reader decides
+    del body
+    if len(data) >= csv.field_size_limit():
+        longest = max((int(raw[c].str.len().max() or 0) for c in raw.columns), default=0)
+        if longest >= csv.field_size_limit():
+            return None  # the careful reader reports the over-long cell by row
+    # the careful reader's checks of the header, in its order and with its messages
+    first_line = data[3 if bom else 0 :].split(b"\n", 1)[0].decode("utf-8", "replace")
+    _choose_delimiter(first_line, ",", file)
+    header = [str(h).strip() for h in raw.iloc[0]]
+    _check_header(header, file)
+    cells = raw.iloc[1:].astype(str)
+    cells.columns = pd.Index(header)
+    cells.index = pd.RangeIndex(2, 2 + len(cells), name="source_row")
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return RawTable(cells, file, "csv", {h: h for h in header}, encoding, [], reader="fast")
+
+
 def read_delimited(
     path: Path | str,
     *,
     header_rows: int = 1,
     delimiter: str | None = ",",
+    fast: bool = True,
 ) -> RawTable:
     """Read a delimited text export (CSV, Qualtrics, SmartSurvey) with its encoding detected.
 
     ``header_rows`` is 1 for a plain CSV, 3 for Qualtrics and 2 for SmartSurvey; see
     :func:`read_platform_table` for what each header row means. ``delimiter=None`` detects
     ``,``, ``;`` or tab from the header line (with a warning when it is not a comma).
+
+    A plain comma CSV in UTF-8 (with or without BOM) and regular quoting is parsed by pandas' C
+    parser (``fast``; several times quicker than the careful reader, which stays for every file
+    that needs it); the result is the same table. ``fast=False`` forces the careful reader.
     """
     path = Path(path)
     file = str(path)
     data = _read_bytes(path)
+    if fast and header_rows == 1 and delimiter == ",":
+        table = _read_plain_csv(data, file)
+        if table is not None:
+            return table
     text, encoding, problems = decode_text(data, file)
     if not text.strip():
         raise InputError("the file is empty: no header row", file=file)

@@ -77,9 +77,21 @@ def _run_one(config: EvaluationConfig, scope: str, unit: str) -> Path:
 
 
 def run_packs(
-    config: EvaluationConfig, scope: str, workers: int | None = None, progress: bool = True
+    config: EvaluationConfig,
+    scope: str,
+    workers: int | None = None,
+    progress: bool = True,
+    scheduler: str | None = None,
 ) -> PackSummary:
-    """Build a pack for every eligible unit, ``workers`` at a time (default: all cores)."""
+    """Build a pack for every eligible unit, ``workers`` at a time (default: all cores).
+
+    With ``scheduler`` (a Dask scheduler's address) the packs are built on that cluster instead
+    (:func:`evaluation.pipeline.distributed.run_packs_distributed`).
+    """
+    if scheduler:
+        from evaluation.pipeline.distributed import run_packs_distributed
+
+        return run_packs_distributed(config, scope, scheduler, progress=progress)
     frame = load_wave(config).frame
     units = pack_units(frame, scope, config.pack_min_respondents)
     summary = PackSummary(scope=scope, too_small=units.loc[~units["gets_pack"], "unit"].tolist())

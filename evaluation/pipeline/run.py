@@ -23,6 +23,7 @@ import papermill as pm
 from tqdm.auto import tqdm
 
 from evaluation.errors import InputError
+from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
 from evaluation.paths import NOTEBOOKS
 from evaluation.pipeline.config import EvaluationConfig
@@ -30,6 +31,7 @@ from evaluation.report import (
     RUN_DIR_ENV,
     SCOPES,
     WORK_DIR,
+    PreparedInputs,
     cache_inputs,
     prepare_inputs,
     read_names,
@@ -364,11 +366,15 @@ def run_report(
     output_dir: Path | None = None,
     notebook_workers: int | None = None,
     previous: EvaluationConfig | None = None,
+    inputs: tuple[LoadedSurvey, PreparedInputs] | None = None,
 ) -> RunResult:
     """Build one complete report (see the module docstring) and return where it is.
 
     ``previous``: the previous wave's config, for the year-on-year report (its survey is loaded
-    the same way and cached beside this wave's).
+    the same way and cached beside this wave's). ``inputs`` (the loaded survey and its prepared
+    inputs, from :func:`~evaluation.io.wave.load_wave` and :func:`prepare_inputs` on this config)
+    skips loading and preparing: packs prepare the wave once and share it
+    (:mod:`evaluation.pipeline.distributed`).
     """
     from evaluation.audit import audit_report
     from evaluation.pipeline.dictionary import write_table_dictionary
@@ -381,7 +387,8 @@ def run_report(
     check_parameters(books, parameters)
     ensure_kernel()
     start = time.perf_counter()
-    loaded = load_wave(config)  # bad input stops here, before anything is written
+    # bad input stops here, before anything is written
+    loaded = load_wave(config) if inputs is None else inputs[0]
     check_unit(loaded.frame, scope, scope_value, config.pack_min_respondents)
     if scope != "region":  # a pack names its unit in its title
         from dataclasses import replace
@@ -394,12 +401,14 @@ def run_report(
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_runs(final)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
-    lock = _hold_run_lock(tmp)
+    run_lock = _hold_run_lock(tmp)
     timings: dict[str, float] = {}
     try:
-        prepared = prepare_inputs(
-            loaded, config.focus_group, read_names(config.redact_names), config.facilitators
-        )
+        if inputs is None:
+            names = read_names(config.redact_names)
+            prepared = prepare_inputs(loaded, config.focus_group, names, config.facilitators)
+        else:
+            prepared = inputs[1]
         if previous is None and config.previous_wave is not None:
             from evaluation.pipeline.config import load_config
 
@@ -431,9 +440,9 @@ def run_report(
         failed = final.with_name(final.name + ".failed")
         if failed.exists():
             shutil.rmtree(failed)
-        _release_run_lock(tmp, lock)
+        _release_run_lock(tmp, run_lock)
         tmp.rename(failed)
         raise
-    _release_run_lock(tmp, lock)
+    _release_run_lock(tmp, run_lock)
     _publish(tmp, final)
     return RunResult(output_dir=final, timings=timings)

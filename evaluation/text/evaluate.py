@@ -47,10 +47,25 @@ def score_sets(
     predicted = [set(p) for p in predicted]
     if len(truth) != len(predicted):
         raise ValueError("truth and predicted differ in length")
+
+    def indicators(sets: list[set[str]]) -> dict[str, np.ndarray]:
+        # one pass over the sets' members (not one per code over every unit)
+        where: dict[str, list[int]] = {}
+        for i, members in enumerate(sets):
+            for code in members:
+                where.setdefault(code, []).append(i)
+        out = {}
+        for code in codes:
+            flags = np.zeros(len(sets), dtype=bool)
+            flags[where.get(code, [])] = True
+            out[code] = flags
+        return out
+
+    truth_flags, predicted_flags = indicators(truth), indicators(predicted)
     rows = []
     for code in codes:
-        t = np.array([code in s for s in truth])
-        p = np.array([code in s for s in predicted])
+        t = truth_flags[code]
+        p = predicted_flags[code]
         tp = int((t & p).sum())
         precision, recall = _ratio(tp, p.sum()), _ratio(tp, t.sum())
         rows.append(
@@ -113,7 +128,10 @@ def cross_validate_coder(
 def units_code_sets(units: pd.DataFrame, coded: pd.DataFrame) -> list[set[str]]:
     """The set of codes of each unit (row of ``units``) in a ``source_id, unit, code_id`` frame."""
     key = coded["source_id"].astype(str) + "\x1f" + coded["unit"].astype(str)
-    lookup = coded.assign(_key=key).groupby("_key")["code_id"].agg(set).to_dict()
+    # a dict of sets in one pass (a pandas group per unit was slow at survey scale)
+    lookup: dict[str, set[str]] = {}
+    for k, code in zip(key, coded["code_id"], strict=True):
+        lookup.setdefault(k, set()).add(code)
     keys = units["source_id"].astype(str) + "\x1f" + units["unit"].astype(str)
     return [set(lookup.get(k, set())) for k in keys]
 

@@ -8,6 +8,16 @@ or ``.qdc`` made by any REFI-QDA tool. :func:`align_codings` turns coded segment
 coders (for example the workbench's and those imported from NVivo) into per-unit presence columns,
 the input that Cohen's kappa and Krippendorff's alpha take.
 
+**National scale.** A REFI-QDA project of hundreds of thousands of answers is a file no QDA tool
+opens usefully. Above ``max_free_text_sources`` free-text answers (default
+:data:`QDPX_MAX_FREE_TEXT`), ``project.qdpx`` holds every transcript and a stratified random
+sample of the answers instead (strata: the cases' attributes, proportional allocation, at least
+one per stratum), with its sampling frame in ``qdpx_sampling_frame.csv`` (per stratum: answers,
+sampled, sampling fraction, weight) and the sampled answers in ``qdpx_sample.csv``; the project's
+description says so. ``coded_segments.csv``/``.parquet`` and ``codes_by_case.csv`` stay complete:
+they are what one analyses at that scale. The sample is a pure function of the source ids (a
+SHA-1 order within each stratum), so re-running a report gives the same sample.
+
 ``codes_by_case.csv`` has one row per case (participant or respondent, pseudonymous ids) with its
 attributes: it is research microdata, not a published table, and is not passed through disclosure
 control; whoever shares the ``themes/`` folder decides who may see it.
@@ -15,6 +25,7 @@ control; whoever shares the ``themes/`` folder decides who may see it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -35,6 +46,11 @@ from evaluation.text.refi_qda import (
 
 # Codebook fields that are lists in codebook.yaml (Codebook.to_frame joins them with " | ").
 _LIST_FIELDS = ("include", "exclude", "examples", "patterns")
+# Free-text answers in project.qdpx above which it holds a stratified sample of them instead.
+QDPX_MAX_FREE_TEXT = 5_000
+FREE_TEXT_KIND = "free_text"
+_SAMPLE_SALT = "arf-qdpx-sample:"
+_MISSING_STRATUM = "(not recorded)"
 
 
 def write_theme_exports(
@@ -49,27 +65,44 @@ def write_theme_exports(
     project_name: str,
     principles: Mapping[str, str] | None = None,
     subfolder: str = "themes",
+    max_free_text_sources: int | None = QDPX_MAX_FREE_TEXT,
 ) -> dict[str, Path]:
     """Write every theme export into ``folder/themes/`` (``folder/<subfolder>``; ``""``: into
     ``folder`` itself) and return the paths by short name.
 
     Files: ``project.qdpx`` (see :func:`~evaluation.text.refi_qda.export_qdpx` for the frames),
     ``codebook.qdc``, ``codebook.yaml``, ``coded_segments.csv``, ``coded_segments.parquet`` and
-    ``codes_by_case.csv``. Every file is a pure function of the inputs (no dates), so re-running a
-    report leaves them byte-identical.
+    ``codes_by_case.csv``; above ``max_free_text_sources`` free-text answers (None: no limit)
+    ``project.qdpx`` holds a stratified sample of them, described by ``qdpx_sampling_frame.csv``
+    and ``qdpx_sample.csv`` (see the module docstring). Every file is a pure function of the
+    inputs (no dates), so re-running a report leaves them byte-identical.
     """
     themes = Path(folder) / subfolder
     themes.mkdir(parents=True, exist_ok=True)
+    project = {"sources": sources, "segments": segments, "cases": cases}
+    note = None
+    n_free_text = int((sources["kind"] == FREE_TEXT_KIND).sum())
+    sampled = max_free_text_sources is not None and n_free_text > max_free_text_sources
+    if sampled:
+        frame, sample = sample_free_text_sources(sources, cases, max_free_text_sources)
+        project = _restrict_project(sources, segments, cases, set(sample["source_id"]))
+        note = (
+            f"This project holds a stratified random sample of {len(sample):,} of the "
+            f"{n_free_text:,} free-text answers (strata: {', '.join(_frame_strata(frame))}; "
+            "proportional allocation) and every transcript. The sampling frame is in "
+            "qdpx_sampling_frame.csv; coded_segments.csv holds every coded answer."
+        )
     paths = {
         "qdpx": export_qdpx(
             themes / "project.qdpx",
             codebook,
-            sources,
-            segments,
-            cases,
+            project["sources"],
+            project["segments"],
+            project["cases"],
             turns,
             version=version,
             project_name=project_name,
+            note=note,
         ),
         "qdc": export_qdc(themes / "codebook.qdc", codebook, version),
         "yaml": write_codebook_yaml(themes / "codebook.yaml", codebook, version, principles),
@@ -83,7 +116,95 @@ def write_theme_exports(
     codes_by_case(segments, codebook, cases, sources).to_csv(
         paths["codes_by_case"], index=False, lineterminator="\n"
     )
+    if sampled:
+        paths["qdpx_sampling_frame"] = themes / "qdpx_sampling_frame.csv"
+        frame.to_csv(paths["qdpx_sampling_frame"], index=False, lineterminator="\n")
+        paths["qdpx_sample"] = themes / "qdpx_sample.csv"
+        sample.to_csv(paths["qdpx_sample"], index=False, lineterminator="\n")
     return paths
+
+
+def _strata_columns(cases: pd.DataFrame | None) -> list[str]:
+    """The case attributes that define the strata (all of them but ``case_id``)."""
+    return [] if cases is None else [c for c in cases.columns if c != "case_id"]
+
+
+def _frame_strata(frame: pd.DataFrame) -> list[str]:
+    """The stratum columns of a sampling frame."""
+    return [c for c in frame.columns if c not in ("answers", "sampled", "fraction", "weight")]
+
+
+def _sample_key(source_id: str) -> str:
+    return hashlib.sha1((_SAMPLE_SALT + source_id).encode()).hexdigest()
+
+
+def sample_free_text_sources(
+    sources: pd.DataFrame, cases: pd.DataFrame | None, size: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A stratified sample of ``size`` free-text sources, and its sampling frame.
+
+    Strata are the combinations of the answering case's attributes (``cases`` columns other than
+    ``case_id`` that some answering case has; one stratum, ``stratum = "all"``, when there are
+    none; a missing value is its own level). Allocation
+    is proportional (largest remainders, at least one answer per stratum, so the total can exceed
+    ``size`` by at most the number of strata); within a stratum the answers are taken in the
+    order of a SHA-1 of their source id, which is a fixed pseudo-random order. Returns
+    ``(frame, sample)``: ``frame`` one row per stratum (attributes, ``answers``, ``sampled``,
+    ``fraction``, ``weight`` = answers / sampled); ``sample`` one row per sampled source
+    (``source_id``, ``case_id``, attributes, ``weight``), sorted by source id.
+    """
+    if size < 1:
+        raise InputError("the QDPX sample of free-text answers needs a size of at least 1")
+    strata = _strata_columns(cases)
+    free = sources.loc[sources["kind"] == FREE_TEXT_KIND, ["source_id", "case_id"]].astype(str)
+    if strata:
+        attributes = cases[["case_id", *strata]].astype("string")
+        attributes["case_id"] = attributes["case_id"].astype(str)
+        free = free.merge(attributes, on="case_id", how="left", validate="many_to_one")
+        # attributes no answering case has (a focus-group participant's) make no strata
+        strata = [c for c in strata if free[c].notna().any()]
+        free = free[["source_id", "case_id", *strata]]
+        free[strata] = free[strata].astype(object).fillna(_MISSING_STRATUM)
+    if not strata:
+        strata = ["stratum"]
+        free["stratum"] = "all"
+    free["_key"] = [_sample_key(s) for s in free["source_id"]]
+    counts = free.groupby(strata, sort=True).size().rename("answers").reset_index()
+    share = counts["answers"] * min(size, len(free)) / len(free)
+    allocated = share.astype(int).clip(lower=1)
+    spare = min(size, len(free)) - int(allocated.sum())
+    if spare > 0:  # largest remainders first (ties: the larger stratum, then frame order)
+        order = (share - share.astype(int)).sort_values(ascending=False, kind="stable").index
+        allocated.loc[order[:spare]] += 1
+    counts["sampled"] = allocated.clip(upper=counts["answers"]).astype("int64")
+    counts["fraction"] = counts["sampled"] / counts["answers"]
+    counts["weight"] = counts["answers"] / counts["sampled"]
+    ranked = free.sort_values([*strata, "_key"], kind="stable")
+    ranked["_rank"] = ranked.groupby(strata, sort=False).cumcount()
+    ranked = ranked.merge(counts[[*strata, "sampled", "weight"]], on=strata, how="left")
+    sample = ranked[ranked["_rank"] < ranked["sampled"]]
+    sample = sample[["source_id", "case_id", *strata, "weight"]].sort_values("source_id")
+    return counts, sample.reset_index(drop=True)
+
+
+def _restrict_project(
+    sources: pd.DataFrame,
+    segments: pd.DataFrame,
+    cases: pd.DataFrame | None,
+    keep: set[str],
+) -> dict[str, pd.DataFrame | None]:
+    """The project frames with only the sampled free-text sources (and every other source)."""
+    ids = sources["source_id"].astype(str)
+    kept = (sources["kind"] != FREE_TEXT_KIND) | ids.isin(keep)
+    out_sources = sources[kept]
+    out_segments = segments[segments["source_id"].astype(str).isin(set(ids[kept]))]
+    if cases is None:
+        return {"sources": out_sources, "segments": out_segments, "cases": None}
+    free_cases = set(sources.loc[sources["kind"] == FREE_TEXT_KIND, "case_id"].dropna().astype(str))
+    kept_cases = set(out_sources["case_id"].dropna().astype(str))
+    case_ids = cases["case_id"].astype(str)
+    out_cases = cases[~case_ids.isin(free_cases) | case_ids.isin(kept_cases)]
+    return {"sources": out_sources, "segments": out_segments, "cases": out_cases}
 
 
 def read_theme_file(

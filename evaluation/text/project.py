@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.text.codebook import Codebook, load_codebook
-from evaluation.text.exports import read_theme_file, write_theme_exports
+from evaluation.text.exports import QDPX_MAX_FREE_TEXT, read_theme_file, write_theme_exports
 from evaluation.text.refi_qda import QdaProject
 from evaluation.text.rules import RuleCoder
 from evaluation.text.segments import answer_units, turn_units
@@ -44,10 +44,18 @@ class ThemeProject:
     turns: pd.DataFrame | None
 
     def write(
-        self, folder: Path | str, project_name: str, subfolder: str = "themes"
+        self,
+        folder: Path | str,
+        project_name: str,
+        subfolder: str = "themes",
+        max_free_text_sources: int | None = QDPX_MAX_FREE_TEXT,
     ) -> dict[str, Path]:
         """Write ``folder/themes/`` (or ``folder/<subfolder>``): project.qdpx, codebook.qdc and
-        .yaml, coded segments, cases."""
+        .yaml, coded segments, cases.
+
+        Above ``max_free_text_sources`` answers the project holds a stratified sample of them
+        (see :mod:`evaluation.text.exports`); None writes every answer whatever their number.
+        """
         return write_theme_exports(
             folder,
             self.codebook.to_frame(),
@@ -58,6 +66,7 @@ class ThemeProject:
             version=self.codebook.version,
             project_name=project_name,
             subfolder=subfolder,
+            max_free_text_sources=max_free_text_sources,
         )
 
 
