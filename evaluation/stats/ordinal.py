@@ -417,9 +417,7 @@ def _nominal_fit(
     return -opt.fun * total
 
 
-def likelihood_ratio_tests(
-    design: CollapsedDesign, j: np.ndarray, n_levels: int
-) -> pd.DataFrame:
+def likelihood_ratio_tests(design: CollapsedDesign, j: np.ndarray, n_levels: int) -> pd.DataFrame:
     """LR tests of proportional odds against nominal effects, omnibus and per predictor."""
     X, w = design.X, design.freq
     theta, beta = _fit(X, j, w, n_levels)
@@ -431,7 +429,9 @@ def likelihood_ratio_tests(
     ]:
         common = [i for i in range(X.shape[1]) if i not in cols]
         # nominal effects for the tested columns: their common slope is absorbed in gamma
-        ll1 = _nominal_fit(X[:, common], X[:, cols], j, w, n_levels, theta, beta[common], beta[cols])
+        ll1 = _nominal_fit(
+            X[:, common], X[:, cols], j, w, n_levels, theta, beta[common], beta[cols]
+        )
         stat = max(0.0, 2 * (ll1 - ll0))
         df = len(cols) * (n_levels - 2)
         rows.append(
