@@ -312,7 +312,7 @@ def fit_ordinal(
     )
 
 
-# --- checking proportional odds --------------------------------------------------------------------
+# --- checking proportional odds ---------------------------------------------------------------
 
 MIN_SIDE = 5  # respondents each group needs on each side of a cut point for the tests
 MIN_RCOND = 1e-10  # Brant's matrix must be at least this well conditioned

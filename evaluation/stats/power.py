@@ -69,7 +69,7 @@ def power_two_proportions(
     """
     _check(p1, 0.5, alpha, method)
     if method == "exact":
-        return exact_power(p1, p2, int(round(n1)), int(round(n2)), alpha)
+        return exact_power(p1, p2, round(n1), round(n2), alpha)
     if method == "arcsine":
         return float(
             NormalIndPower().power(abs(cohens_h(p1, p2)), nobs1=n1, alpha=alpha, ratio=n2 / n1)
@@ -150,7 +150,7 @@ def minimum_detectable_difference(
     if direction not in ("increase", "decrease"):
         raise ValueError("direction must be 'increase' or 'decrease'")
     if method == "exact":
-        return _exact_mdd(p, int(round(n1)), int(round(n2)), power, alpha, sign)
+        return _exact_mdd(p, round(n1), round(n2), power, alpha, sign)
     if method == "arcsine":
         h = NormalIndPower().solve_power(nobs1=n1, alpha=alpha, power=power, ratio=n2 / n1)
         angle = math.asin(math.sqrt(p)) + sign * float(h) / 2.0

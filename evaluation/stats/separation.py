@@ -1,4 +1,4 @@
-"""Separation and quasi-separation in logistic and cumulative-logit models, found by a linear programme.
+"""Separation and quasi-separation in logistic and cumulative-logit models, by a linear programme.
 
 When some combination of predictors predicts the outcome perfectly (every senior leader in one
 organisation type answered "Yes", say), the likelihood keeps rising as a coefficient goes to
@@ -14,7 +14,7 @@ likelihood falls. It exists exactly when the MLE does not. In the cumulative for
 ``theta = -intercept``), a direction ``d = (d_theta, d_beta)`` is a recession direction when, for
 every cell with answer ``j``,
 
-- ``d_theta_j - x'd_beta >= 0`` (its upper cumulative probability does not fall; ``j`` below the top),
+- ``d_theta_j - x'd_beta >= 0`` (its upper cumulative probability does not fall; ``j`` not top),
 - ``d_theta_{j-1} - x'd_beta <= 0`` (its lower one does not rise; ``j`` above the bottom),
 
 and ``d_theta`` is non-decreasing (the cut points stay ordered). The cone of such directions is
@@ -120,10 +120,7 @@ def check_separation(
             d = solve(c)
             if d is not None and abs(d[col]) > TOLERANCE:
                 directions.append(d)
-    if not directions:
-        direction = np.zeros(size)
-    else:
-        direction = np.mean(directions, axis=0)
+    direction = np.mean(directions, axis=0) if directions else np.zeros(size)
     slack = -(A @ direction)
     n_cell_rows = len(_cell_rows(j, n_levels))
     strict_rows = slack[:n_cell_rows] > TOLERANCE
