@@ -215,7 +215,8 @@ def compare_waves(
     previous, percentage points, Newcombe 95% interval), ``change_low_adj, change_high_adj``
     (the interval at the Bonferroni level for the family tested), ``p_value, p_adjusted,
     significant, correction, assessment`` ("better" / "worse" / "no significant change", using
-    the indicator's direction) and ``note`` (instrument changes from :func:`instrument_changes`, if passed).
+    the indicator's direction) and ``note`` (instrument changes from
+    :func:`instrument_changes`, if passed).
 
     An indicator suppressed in either wave (small cells, see
     :func:`~evaluation.analyses.headlines.suppress_headlines`) shows ``[c]`` for its estimates
