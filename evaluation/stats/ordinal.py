@@ -25,8 +25,9 @@ The proportional-odds assumption (one ``beta`` for every cut point) is checked t
 Both are undefined when a group has nobody on one side of a cut point (no senior leader chose
 the lowest answer, say): that cut point's binary logit is separated and Brant's covariance is
 singular (a reciprocal condition near 1e-17 gave p = 0.99 where R gave 6e-10), and the nominal
-effect is infinite. So before testing, adjacent answer levels are pooled until every group of
-every categorical predictor has at least :data:`MIN_SIDE` respondents on each side of every cut
+effect is infinite. So before testing, predictor levels with fewer than :data:`MIN_GROUP`
+respondents are left out of the test (named in ``method``), then adjacent answer levels are pooled
+until every remaining group has at least :data:`MIN_SIDE` respondents on each side of every cut
 point, and the pooled levels are named (``merged``); with fewer than three pooled levels there is
 nothing to test. A Brant statistic whose matrix is still ill-conditioned is not reported.
 
@@ -37,7 +38,7 @@ Separation (:mod:`.separation`) is checked before the fit: separated slopes are 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -315,6 +316,7 @@ def fit_ordinal(
 # --- checking proportional odds ---------------------------------------------------------------
 
 MIN_SIDE = 5  # respondents each group needs on each side of a cut point for the tests
+MIN_GROUP = 20  # predictor levels with fewer respondents are left out of the tests
 MIN_RCOND = 1e-10  # Brant's matrix must be at least this well conditioned
 
 
@@ -440,14 +442,48 @@ def likelihood_ratio_tests(design: CollapsedDesign, j: np.ndarray, n_levels: int
     return pd.DataFrame(rows)
 
 
+def drop_small_groups(
+    design: CollapsedDesign, j: np.ndarray, min_group: int = MIN_GROUP
+) -> tuple[CollapsedDesign, np.ndarray, list[str]]:
+    """Leave out respondents in (non-reference) predictor levels with fewer than ``min_group``
+    respondents, and those levels' columns: a handful of executives cannot show whether an effect
+    differs along the scale, and would force the whole scale to be pooled."""
+    small = [
+        i
+        for i, t in enumerate(design.terms)
+        if t.level is not None and design.freq[design.X[:, i] > 0].sum() < min_group
+    ]
+    if not small:
+        return design, j, []
+    cells = ~(design.X[:, small] > 0).any(axis=1)
+    keep = [i for i in range(len(design.terms)) if i not in small]
+    reduced = replace(
+        design,
+        X=design.X[np.ix_(cells, keep)],
+        outcome=design.outcome[cells],
+        freq=design.freq[cells],
+        terms=[design.terms[i] for i in keep],
+        cluster=None if design.cluster is None else design.cluster[cells],
+        n=int(design.freq[cells].sum()),
+    )
+    return reduced, j[cells], [design.terms[i].name for i in small]
+
+
 def proportional_odds_tests(
-    design: CollapsedDesign, j: np.ndarray, levels: Sequence[str], min_side: int = MIN_SIDE
+    design: CollapsedDesign,
+    j: np.ndarray,
+    levels: Sequence[str],
+    min_side: int = MIN_SIDE,
+    min_group: int = MIN_GROUP,
 ) -> ProportionalOddsTest | None:
     """Pool sparse answer levels, then the likelihood-ratio and Brant tests (module docstring).
 
     ``j`` is each cell's answer index into ``levels``. ``None`` when fewer than three pooled
     levels remain (with one cut point there is nothing to test).
     """
+    design, j, small = drop_small_groups(design, j, min_group)
+    if not design.terms:
+        return None
     pooled, labels, merged = pool_sparse_levels(design, j, levels, min_side)
     if len(labels) < 3:
         return None
@@ -457,6 +493,11 @@ def proportional_odds_tests(
         if merged
         else ""
     )
+    if small:
+        pooled_note += (
+            f"; groups with fewer than {min_group} respondents left out of the test: "
+            + ", ".join(small)
+        )
     lr = likelihood_ratio_tests(design, pooled, len(labels))
     lr["method"] = (
         "likelihood-ratio test against nominal (cut-point-specific) effects, "
