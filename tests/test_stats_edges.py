@@ -350,3 +350,47 @@ def test_weighting_moves_planted_nonresponse_towards_the_truth() -> None:
     assert left < bias / 2
     assert row["ci_low"] <= truth["aware_all"] <= row["ci_high"]
     assert table.attrs["notes"] == []  # the margins are workforce attributes already
+
+
+# --- wild cluster bootstrap -----------------------------------------------------------------------
+
+
+def test_wild_cluster_bootstrap_agrees_with_sandwich_when_clusters_are_many() -> None:
+    frame = _clustered_frame()
+    result = logistic_regression(frame, "y", {"role": "F"}, cluster="org", wild_bootstrap=True)
+    row = result.coefficients.set_index("term").loc["role: S (ref. F)"]
+    width = row["ci_high"] - row["ci_low"]
+    assert abs(row["wcb_ci_low"] - row["ci_low"]) < 0.2 * width
+    assert abs(row["wcb_ci_high"] - row["ci_high"]) < 0.2 * width
+    assert row["wcb_p_value"] < 0.01 and "bootstrap" in result.method
+    # the interval is the set of null values not rejected: its ends sit at p = alpha
+    from evaluation.stats.bootstrap import ScoreBootstrap
+
+    design_frame = frame.assign(s=(frame["role"] == "S").astype(float))
+    exog = np.column_stack([np.ones(len(frame)), design_frame["s"]])
+    boot = ScoreBootstrap(exog, frame["y"].to_numpy(float), np.ones(len(frame)), frame["org"])
+    inside = row["wcb_ci_low"] + 0.05 * width
+    outside = row["wcb_ci_low"] - 0.05 * width
+    assert boot.p_value(1, inside) > 0.05 >= boot.p_value(1, outside)
+    assert boot.p_value(1, row["log_odds"]) > 0.5
+
+
+def test_wild_cluster_bootstrap_size_with_few_unequal_clusters() -> None:
+    # 12 organisations of very unequal size, true slope 0 with organisation-level noise: the
+    # bootstrap test should not over-reject (80 samples, so a loose band)
+    rng = np.random.default_rng(12)
+    rejections = 0
+    for _ in range(80):
+        sizes = rng.integers(20, 300, 12)
+        org = np.repeat(np.arange(12), sizes)
+        x = rng.random(org.size) < np.repeat(rng.uniform(0.05, 0.5, 12), sizes)
+        eta = -0.3 + np.repeat(rng.normal(0, 0.5, 12), sizes) * (1 + x)
+        y = rng.random(org.size) < 1 / (1 + np.exp(-eta))
+        frame = pd.DataFrame(
+            {"x": pd.Categorical(np.where(x, "b", "a")), "org": org.astype(str), "y": y}
+        )
+        fit = logistic_regression(
+            frame, "y", {"x": "a"}, cluster="org", wild_bootstrap=True, min_term_clusters=1
+        )
+        rejections += fit.coefficients.iloc[1]["wcb_p_value"] < 0.05
+    assert rejections / 80 <= 0.12

@@ -30,6 +30,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from evaluation.stats.bootstrap import WILD_BOOTSTRAP, ScoreBootstrap
 from evaluation.stats.crosstabs import success_indicator
 from evaluation.stats.design import CollapsedDesign, Term, cluster_robust_cov, collapse
 from evaluation.stats.separation import Reduction, estimable_part
@@ -150,6 +151,7 @@ def logistic_regression(
     alpha: float = 0.05,
     min_clusters: int = MIN_CLUSTERS,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
+    wild_bootstrap: bool = False,
 ) -> ModelResult:
     """Logistic regression of a binary outcome on categorical (dummy) and numeric predictors.
 
@@ -164,7 +166,11 @@ def logistic_regression(
     work["_y"] = success_indicator(frame[outcome], positive)
     design = collapse(work, "_y", categorical, numeric, cluster)
     return fit_logistic(
-        design, alpha=alpha, min_clusters=min_clusters, min_term_clusters=min_term_clusters
+        design,
+        alpha=alpha,
+        min_clusters=min_clusters,
+        min_term_clusters=min_term_clusters,
+        wild_bootstrap=wild_bootstrap,
     )
 
 
@@ -230,8 +236,13 @@ def fit_logistic(
     alpha: float = 0.05,
     min_clusters: int = MIN_CLUSTERS,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
+    wild_bootstrap: bool = False,
 ) -> ModelResult:
     """Fit the logistic model to a collapsed design whose outcome is boolean.
+
+    With ``wild_bootstrap`` (and cluster-robust errors) every slope with a clustered interval
+    also gets a wild cluster score bootstrap p-value and interval (:mod:`.bootstrap`), in
+    ``wcb_p_value, wcb_ci_low, wcb_ci_high`` (log-odds scale; NaN where not computed).
 
     Separation is checked first (:func:`evaluation.stats.separation.estimable_part`); separated
     terms are reported as not estimable, and terms resting on fewer than ``min_term_clusters``
@@ -266,6 +277,19 @@ def fit_logistic(
     kinds = ["intercept"] + ["slope"] * len(design.terms)
     table = coefficient_table(names, params, cov, [None, *design.terms], kinds, alpha)
     table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
+    table["wcb_p_value"], table["wcb_ci_low"], table["wcb_ci_high"] = np.nan, np.nan, np.nan
+    if wild_bootstrap and clustered:
+        boot = ScoreBootstrap(exog, y[cells], freq, design.cluster[cells])
+        position = np.cumsum(kept) - 1  # column of each full parameter in the reduced exog
+        wcb = np.full((len(table), 3), np.nan)
+        for i, row in enumerate(table.itertuples()):
+            if row.kind != "slope" or not np.isfinite(row.std_error):
+                continue
+            col = int(position[i])
+            wcb[i, 0] = boot.p_value(col, 0.0)
+            wcb[i, 1:] = boot.interval(col, row.log_odds, row.std_error, alpha)
+        table["wcb_p_value"], table["wcb_ci_low"], table["wcb_ci_high"] = wcb.T
+        notes.append(f"{WILD_BOOTSTRAP} p-values and intervals beside the sandwich ones")
     if notes:
         method += "; " + "; ".join(notes)
     table.attrs.update({"n": design.n, "n_excluded": design.n_excluded, "method": method})
