@@ -154,6 +154,21 @@ def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
         covered = float(shown["ci_low"]) <= truth <= float(shown["ci_high"])
         tally.add(f"logistic model interval: {row.variable}", covered)
         tally.add("logistic model interval: every published term", covered)
+        if truth == 0.0 and _shown(shown["p_value"]):
+            tally.add(
+                "logistic model Wald p < 0.05 where truth is 0 (size)",
+                float(shown["p_value"]) < 0.05,
+            )
+        if "wcb_ci_low" in shown and _shown(shown["wcb_ci_low"]) and _shown(shown["wcb_ci_high"]):
+            tally.add(
+                "logistic model wild cluster bootstrap interval: every published term",
+                float(shown["wcb_ci_low"]) <= truth <= float(shown["wcb_ci_high"]),
+            )
+            if truth == 0.0:
+                tally.add(
+                    "logistic model bootstrap p < 0.05 where truth is 0 (size)",
+                    float(shown["wcb_p_value"]) < 0.05,
+                )
 
     model = reporting.confidence_model(survey).result
     planted = params.confident_to_report
