@@ -153,6 +153,7 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
             "effect_measure": "correlation r of order and awareness",
             "n": int(trend["n"]),
             "levels": " < ".join(order),
+            "p_method": trend["p_method"],
         },
         {
             "grouping": by,
@@ -164,6 +165,7 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
             "effect_measure": "Cramér's V",
             "n": int(chi2["n"]),
             "levels": " < ".join(order),
+            "p_method": chi2["p_method"],
         },
     ]
 
@@ -182,6 +184,9 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
         "effect_measure": "what the effect column measures",
         "n": "respondents included (answered the question, with a value on the grouping)",
         "levels": "the ordered levels used",
+        "p_method": "how the p-value was computed: asymptotic chi-square, or Monte-Carlo with "
+        "fixed margins (9,999 tables) where an expected count is below 1 or more than 20% are "
+        "below 5",
     },
 )
 def awareness_trend_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
