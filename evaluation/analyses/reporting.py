@@ -178,7 +178,8 @@ def confidence_model(frame: pd.DataFrame) -> ConfidenceModel:
         "ci_low": "lower limit of the 95% Wald interval for log_odds",
         "ci_high": "upper limit of the 95% Wald interval for log_odds",
         "odds_ratio": "exp(log_odds): odds of a more confident answer relative to the reference",
-        "p_value": "Wald test p-value that the log odds ratio is 0",
+        "p_value": "Wald test p-value that the log odds ratio is 0 (blank: the level is held by "
+        "fewer than 10 organisations, or the term is not estimable because of separation)",
     },
 )
 def ordinal_model_confidence(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
