@@ -34,6 +34,7 @@ from typing import Literal
 
 import numpy as np
 from scipy import optimize, stats
+from scipy.special import gammaln
 from statsmodels.stats.power import NormalIndPower
 
 Method = Literal["arcsine", "normal", "exact"]
@@ -81,6 +82,10 @@ def power_two_proportions(
     return float(stats.norm.cdf((abs(p2 - p1) - z * null_se) / alt_se))
 
 
+def _log_choose(n: int, k: np.ndarray | int) -> np.ndarray:
+    return gammaln(n + 1) - gammaln(np.asarray(k) + 1) - gammaln(n - np.asarray(k) + 1)
+
+
 def exact_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
     """Exact power of the test of ``p1 == p2`` that :func:`evaluation.stats.chi_square_test`
     applies to the 2 x 2 table: the pooled z-test, or Fisher's exact test (two-sided) where an
@@ -113,15 +118,18 @@ def exact_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> 
     # (evaluation.stats.association.small_expected: for 2 x 2, any expected count below 5)
     total = n1 + n2
     totals = x1[:, None] + x2[None, :]
-    for t in np.unique(totals):
-        if min(n1, n2) * min(t, total - t) / total >= 5:
-            continue
+    sparse = min(n1, n2) * np.minimum(totals, total - totals) / total < 5
+    for t in np.unique(totals[sparse]):
         support_t = np.arange(max(0, t - n2), min(n1, t) + 1)
-        pmf = stats.hypergeom.pmf(support_t, total, n1, t)
-        p_fisher = np.array([pmf[pmf <= v * (1 + 1e-7)].sum() for v in pmf])
-        lookup = dict(zip(support_t.tolist(), (p_fisher < alpha).tolist(), strict=True))
+        pmf = np.exp(
+            _log_choose(n1, support_t) + _log_choose(n2, t - support_t) - _log_choose(total, t)
+        )
+        # two-sided Fisher p: the probability of tables no more likely than the observed one
+        order = np.sort(pmf)
+        cumulative = np.concatenate([[0.0], np.cumsum(order)])
+        p_fisher = cumulative[np.searchsorted(order, pmf * (1 + 1e-7), side="right")]
         rows, cols = np.nonzero(totals == t)
-        reject[rows, cols] = [lookup[int(x1[r])] for r in rows]
+        reject[rows, cols] = (p_fisher < alpha)[x1[rows] - support_t[0]]
     return float(w1 @ reject.astype(float) @ w2)
 
 
