@@ -304,6 +304,51 @@ def report(tally: Tally) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+QUICK_WAVES, FULL_WAVES = 2, 500
+
+
+def target(name: str) -> tuple[str, tuple[float, float] | None]:
+    """The issue's target for a figure (percent range), by the figure's kind."""
+    if name.startswith(("Wilson", "Newcombe 95%", "weighted")):
+        return "93-97%", (93.0, 97.0)
+    if "model interval" in name or "bootstrap interval" in name:
+        return "92-97%", (92.0, 97.0)
+    if "(size)" in name:
+        return "3-7%", (3.0, 7.0)
+    if name.startswith("separated terms published"):
+        return "0%", (0.0, 0.0)
+    if name.startswith("real power"):
+        return "77-83%", (77.0, 83.0)
+    if name.startswith("adjusted interval excludes 0"):
+        return "0%", (0.0, 0.0)
+    return "", None
+
+
+def figures(quick: bool = False) -> list:
+    """The study as rows of the benchmark harness (``python -m benchmarks``): one per figure,
+    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range."""
+    from benchmarks.harness import Figure
+
+    waves = QUICK_WAVES if quick else FULL_WAVES
+    tally, seconds = run(waves, 400 if quick else 1000)
+    rows = []
+    for row in report(tally).itertuples():
+        text, bounds = target(row.figure)
+        met = None if bounds is None or quick else bounds[0] <= row.percent <= bounds[1]
+        rows.append(
+            Figure(
+                f"simulation/{row.figure}",
+                waves,
+                None,
+                target=text,
+                met=met,
+                note=f"{row.percent}% (MC s.e. {row.mc_se}) of {row.count}",
+            )
+        )
+    rows.append(Figure("simulation/total", waves, seconds))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--waves", type=int, default=500)
