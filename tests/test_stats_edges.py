@@ -373,6 +373,9 @@ def test_wild_cluster_bootstrap_agrees_with_sandwich_when_clusters_are_many() ->
     outside = row["wcb_ci_low"] - 0.05 * width
     assert boot.p_value(1, inside) > 0.05 >= boot.p_value(1, outside)
     assert boot.p_value(1, row["log_odds"]) > 0.5
+    # a null value far out (fitted probabilities of 0 and 1) gives a figure or NaN, never an error
+    far = boot.p_value(1, 800.0)
+    assert np.isnan(far) or far <= 0.05
 
 
 def test_wild_cluster_bootstrap_size_with_few_unequal_clusters() -> None:

@@ -46,7 +46,8 @@ def _restricted_scores(
     p = 1 / (1 + np.exp(-eta))
     scores = exog * (freq * (y - p))[:, None]
     info = exog.T @ (exog * (freq * p * (1 - p))[:, None])
-    coef = np.linalg.solve(info[np.ix_(others, others)], info[others, j])
+    # least squares: a restricted fit far from the estimate can leave some cells with p = 0 or 1
+    coef = np.linalg.lstsq(info[np.ix_(others, others)], info[others, j], rcond=None)[0]
     efficient = scores[:, j] - scores[:, others] @ coef
     groups = int(cluster.max()) + 1
     return np.bincount(cluster, weights=efficient, minlength=groups)
@@ -73,9 +74,14 @@ class ScoreBootstrap:
         self.signs = rng.choice([-1.0, 1.0], size=(draws, groups))
 
     def p_value(self, j: int, b0: float) -> float:
-        """Bootstrap p-value of ``beta_j = b0``."""
-        s = _restricted_scores(self.exog, self.y, self.freq, self.cluster, j, b0)
+        """Bootstrap p-value of ``beta_j = b0`` (NaN if the restricted fit fails)."""
+        try:
+            s = _restricted_scores(self.exog, self.y, self.freq, self.cluster, j, b0)
+        except Exception:  # noqa: BLE001 - any failed restricted fit: no bootstrap figure
+            return np.nan
         denominator = float(np.sum(s**2))
+        if not np.all(np.isfinite(s)):
+            return np.nan
         if denominator <= 0:
             return 1.0
         observed = float(np.sum(s)) ** 2 / denominator
@@ -90,20 +96,29 @@ class ScoreBootstrap:
         bounds = []
         for side in (-1.0, 1.0):
             inner, outer = estimate, None
+            failed = False
             for k in range(1, 16):
                 trial = estimate + side * k * scale
-                if self.p_value(j, trial) <= alpha:
+                p = self.p_value(j, trial)
+                if np.isnan(p):
+                    failed = True
+                    break
+                if p <= alpha:
                     outer = trial
                     break
                 inner = trial
-            if outer is None:
+            if outer is None or failed:
                 bounds.append(np.nan)
                 continue
             while abs(outer - inner) > tol * scale:
                 mid = (inner + outer) / 2
-                if self.p_value(j, mid) <= alpha:
+                p = self.p_value(j, mid)
+                if np.isnan(p):
+                    failed = True
+                    break
+                if p <= alpha:
                     outer = mid
                 else:
                     inner = mid
-            bounds.append((inner + outer) / 2)
+            bounds.append(np.nan if failed else (inner + outer) / 2)
         return bounds[0], bounds[1]
