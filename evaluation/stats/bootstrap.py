@@ -77,7 +77,7 @@ class ScoreBootstrap:
         """Bootstrap p-value of ``beta_j = b0`` (NaN if the restricted fit fails)."""
         try:
             s = _restricted_scores(self.exog, self.y, self.freq, self.cluster, j, b0)
-        except Exception:  # noqa: BLE001 - any failed restricted fit: no bootstrap figure
+        except Exception:  # any failed restricted fit: no bootstrap figure
             return np.nan
         denominator = float(np.sum(s**2))
         if not np.all(np.isfinite(s)):
