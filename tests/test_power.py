@@ -77,6 +77,6 @@ def test_impossible_and_invalid_requests() -> None:
     with pytest.raises(ValueError, match="strictly between"):
         minimum_detectable_difference(0.0, 100, 100)
     with pytest.raises(ValueError, match="method"):
-        sample_size_per_group(0.3, 0.4, method="exact")  # type: ignore[arg-type]
+        sample_size_per_group(0.3, 0.4, method="simulated")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="equal"):
         sample_size_per_group(0.3, 0.3)

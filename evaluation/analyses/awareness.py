@@ -40,7 +40,7 @@ from evaluation.stats import (
 OUTCOME = "arf_aware"
 COLUMNS = ["n", "n_aware", "pct_aware", "ci_low", "ci_high"]
 MODEL_PREDICTORS = {"role_level": "Frontline", "ethnicity_group": "White", "org_type": "acute"}
-MODEL_COLUMNS = COEFFICIENT_COLUMNS
+MODEL_COLUMNS = [*COEFFICIENT_COLUMNS, "wcb_p_value", "wcb_ci_low", "wcb_ci_high"]
 
 
 def _column_text(group: str) -> dict[str, str]:
@@ -153,6 +153,7 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
             "effect_measure": "correlation r of order and awareness",
             "n": int(trend["n"]),
             "levels": " < ".join(order),
+            "p_method": trend["p_method"],
         },
         {
             "grouping": by,
@@ -164,6 +165,7 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
             "effect_measure": "Cramér's V",
             "n": int(chi2["n"]),
             "levels": " < ".join(order),
+            "p_method": chi2["p_method"],
         },
     ]
 
@@ -182,6 +184,9 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
         "effect_measure": "what the effect column measures",
         "n": "respondents included (answered the question, with a value on the grouping)",
         "levels": "the ordered levels used",
+        "p_method": "how the p-value was computed: asymptotic chi-square, or Monte-Carlo with "
+        "fixed margins (9,999 tables) where an expected count is below 1 or more than 20% are "
+        "below 5",
     },
 )
 def awareness_trend_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
@@ -219,10 +224,21 @@ def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
     counted; the returned dict gives the count per exclusion reason (missing answers are in
     ``ModelResult.n_excluded``). Predictors with one level in scope are left out. Odds ratios
     are adjusted for the other predictors; they are not the ratio of percentages.
+
+    Edges (:mod:`evaluation.stats.regression`): a separated term (say every executive in scope
+    aware) is not estimable and published blank; a term whose level is held by fewer than 10
+    organisations (ambulance: one trust) gets its estimate but no interval or p-value; the others
+    get a wild cluster score bootstrap p-value and interval beside the sandwich ones. ``method``
+    says which terms were affected.
     """
     data, predictors, excluded = model_frame(frame, MODEL_PREDICTORS)
     result = logistic_regression(
-        data, OUTCOME, predictors, positive=positive(OUTCOME), cluster="org_code"
+        data,
+        OUTCOME,
+        predictors,
+        positive=positive(OUTCOME),
+        cluster="org_code",
+        wild_bootstrap=True,
     )
     excluded["missing answer, role level or organisation"] = result.n_excluded
     return result, excluded
@@ -242,7 +258,13 @@ def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
         "odds_ratio": "exp(log_odds): odds of awareness relative to the reference level, adjusted",
         "or_ci_low": "lower limit of the 95% interval for the odds ratio",
         "or_ci_high": "upper limit of the 95% interval for the odds ratio",
-        "p_value": "Wald test p-value that the log odds ratio is 0",
+        "p_value": "Wald test p-value that the log odds ratio is 0 (blank: the level is held "
+        "by fewer than 10 organisations, or the term is not estimable)",
+        "wcb_p_value": "wild cluster score bootstrap p-value that the log odds ratio is 0 "
+        "(Kline-Santos, 999 Rademacher draws): holds better than the Wald one with few or "
+        "unequal organisations",
+        "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds",
+        "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds",
     },
 )
 def awareness_model_table(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:

@@ -12,8 +12,9 @@ answered that it was reported (by them or a colleague); of those, how many were 
 the response. "Prefer not to say" is not counted as Yes or No at any step.
 
 Assumptions: a self-selected sample (percentages describe respondents); Wilson 95% intervals
-assume independent respondents; the ordinal model assumes proportional odds (checked with the
-Brant test, reported alongside) and clusters errors by organisation.
+assume independent respondents; the ordinal model assumes proportional odds (checked with a
+likelihood-ratio test against cut-point-specific effects and the Brant test, reported alongside)
+and clusters errors by organisation.
 """
 
 from __future__ import annotations
@@ -158,8 +159,8 @@ def confidence_model(frame: pd.DataFrame) -> ConfidenceModel:
     Population: respondents who answered ``confident_to_report`` with a role level and a stated
     ethnicity. "Prefer not to say" ethnicity is excluded and counted in ``excluded``; so are
     missing answers. An odds ratio above 1 means more agreement (more confident) than the
-    reference group at every cut point of the scale, if proportional odds hold: the Brant test in
-    ``result.proportional_odds`` checks that.
+    reference group at every cut point of the scale, if proportional odds hold:
+    ``result.proportional_odds`` checks that (likelihood-ratio and Brant tests).
     """
     data, predictors, excluded = model_frame(frame, MODEL_PREDICTORS)
     result = ordinal_logit(data, OUTCOME, predictors, cluster="org_code")
@@ -177,7 +178,8 @@ def confidence_model(frame: pd.DataFrame) -> ConfidenceModel:
         "ci_low": "lower limit of the 95% Wald interval for log_odds",
         "ci_high": "upper limit of the 95% Wald interval for log_odds",
         "odds_ratio": "exp(log_odds): odds of a more confident answer relative to the reference",
-        "p_value": "Wald test p-value that the log odds ratio is 0",
+        "p_value": "Wald test p-value that the log odds ratio is 0 (blank: the level is held by "
+        "fewer than 10 organisations, or the term is not estimable because of separation)",
     },
 )
 def ordinal_model_confidence(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
@@ -191,25 +193,42 @@ def ordinal_model_confidence(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CE
 
 @published(
     "confidence_model_proportional_odds_test",
-    "Brant test of the proportional-odds assumption of the confidence model.",
+    "Tests of the proportional-odds assumption of the confidence model: likelihood ratio against "
+    "cut-point-specific effects (primary), and Brant's Wald test.",
     {
-        "test": "omnibus (all slopes) or one predictor",
-        "statistic": "Wald chi-square for equal slopes across the cut points",
+        "test": "omnibus (all slopes) or one predictor; 'Brant: ' rows are Brant's Wald test",
+        "statistic": "chi-square statistic for equal slopes across the cut points "
+        "(likelihood ratio, or Brant's Wald)",
         "df": "degrees of freedom",
-        "p_value": "p-value (small: the effect differs along the scale)",
+        "p_value": "p-value (small: the effect differs along the scale); blank where the test "
+        "is not defined",
+        "method": "the test, and any answer levels pooled because a group had fewer than 5 "
+        "respondents on one side of a cut point",
     },
 )
 def confidence_proportional_odds_test(
     frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
-    """Published: Brant test for :func:`confidence_model` (no counts, so nothing is hidden)."""
+    """Published: proportional-odds checks for :func:`confidence_model` (no counts, so nothing
+    is hidden). The likelihood-ratio test (R's ``ordinal::nominal_test``) comes first; Brant's
+    test follows where its matrix is well conditioned (blank otherwise). Both use the pooled
+    scale named in ``method`` when a group has (almost) nobody at one end of the scale."""
     po = confidence_model(frame).result.proportional_odds
-    columns = ["test", "statistic", "df", "p_value"]
-    table = pd.DataFrame(columns=columns) if po is None else po.tests[columns].copy()
+    columns = ["test", "statistic", "df", "p_value", "method"]
+    if po is None:
+        table = pd.DataFrame(columns=columns)
+    else:
+        brant = po.brant.assign(test="Brant: " + po.brant["test"].astype(str))
+        table = pd.concat([po.tests[columns], brant[columns]], ignore_index=True)
     table["statistic"] = table["statistic"].astype(float).round(3)
     table["p_value"] = table["p_value"].astype(float).round(4)
     return publish(
-        table, columns, count_cols=[], group_cols=[], label_cols=["test"], min_cell=min_cell
+        table,
+        columns,
+        count_cols=[],
+        group_cols=[],
+        label_cols=["test", "method"],
+        min_cell=min_cell,
     )
 
 

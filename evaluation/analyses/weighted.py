@@ -6,6 +6,11 @@ matches the workforce's margins (for example pay band group and White / Global M
 ESR), and the report shows weighted beside unweighted estimates with the design effect: the price
 of weighting in precision.
 
+Margins are workforce attributes only: "Prefer not to say" and "Not stated" are answers to the
+survey, so respondents giving them are left out of that variable's raking step (the margin is
+matched among those who stated a value) and such levels in a margins file are ignored, with a note;
+a margin level with no respondents is collapsed into the others, with a note (``attrs["notes"]``).
+
 Population: the workforce described by the margins file. Assumptions: within each cell of the
 raking variables, respondents resemble non-respondents (missing at random given band group and
 ethnicity group); intervals are Wilson intervals on Kish's effective sample size, which accounts
@@ -25,6 +30,8 @@ from evaluation.errors import InputError
 from evaluation.stats import RakingResult, rake
 
 WEIGHT = "rake_weight"
+# survey answers, not workforce attributes: never a raking margin (evaluation.stats.weighting)
+UNSTATED = ("Prefer not to say", "Not stated")
 
 
 def load_margins(path: Path | str) -> dict[str, dict[str, float]]:
@@ -43,7 +50,7 @@ def raking_weights(
     missing = [v for v in margins if v not in frame.columns]
     if missing:
         raise InputError(f"margins name variables the survey does not have: {missing}")
-    result = rake(frame, margins)
+    result = rake(frame, margins, unstated=UNSTATED)
     return pd.Series(result.weights.to_numpy(), index=frame.index, name=WEIGHT), result
 
 
@@ -56,7 +63,7 @@ def weighted_headline_indicators(
     n_eff``: ``pct`` is the unweighted share, ``pct_weighted`` the raked one with its 95% interval
     on the effective sample size ``n_eff``. Suppression rests on the unweighted counts.
     """
-    weights, _ = raking_weights(frame, margins)
+    weights, result = raking_weights(frame, margins)
     unweighted = headline_estimates(frame)
     weighted = headline_estimates(frame.assign(**{WEIGHT: weights}), weights=WEIGHT)
     table = unweighted[["indicator", "label", "population", "n", "n_positive", "pct"]].copy()
@@ -66,7 +73,7 @@ def weighted_headline_indicators(
     table["n_eff"] = weighted["n_eff"].round(0).to_numpy()
     rounded = ["pct", "pct_weighted", "ci_low", "ci_high"]
     table[rounded] = table[rounded].round(1)
-    return suppress(
+    shown = suppress(
         table,
         n_col="n",
         count_cols=["n_positive"],
@@ -75,6 +82,8 @@ def weighted_headline_indicators(
         totals_known=False,
         min_cell=min_cell,
     )
+    shown.attrs["notes"] = list(result.notes)
+    return shown
 
 
 def raking_diagnostics(frame: pd.DataFrame, margins: dict[str, dict[str, float]]) -> pd.DataFrame:
@@ -90,4 +99,5 @@ def raking_diagnostics(frame: pd.DataFrame, margins: dict[str, dict[str, float]]
     table = table.rename(columns=lambda c: c.replace("_share", "_pct"))
     table["design_effect"] = round(result.design_effect, 3)
     table["converged"] = result.converged
+    table.attrs["notes"] = list(result.notes)
     return table

@@ -3,11 +3,13 @@
 One module per idea: :mod:`.proportions` (Wilson intervals, Kish effective n), :mod:`.crosstabs`
 (tidy group shares and distributions), :mod:`.association` (chi-square, Cramér's V, trend test),
 :mod:`.design` (collapsed design matrices), :mod:`.regression` (logistic), :mod:`.ordinal`
-(proportional odds + Brant test), :mod:`.relative_likelihood` (WRES ratio), :mod:`.multiplicity`
-(Holm / Benjamini-Hochberg), :mod:`.weighting` (raking).
+(proportional odds + likelihood-ratio and Brant tests), :mod:`.separation` (Konis linear
+programme), :mod:`.bootstrap` (wild cluster score bootstrap), :mod:`.relative_likelihood` (WRES
+ratio), :mod:`.multiplicity` (Holm / Benjamini-Hochberg), :mod:`.power` (approximate and exact
+power), :mod:`.weighting` (raking).
 """
 
-from evaluation.stats.association import chi_square_test, linear_by_linear
+from evaluation.stats.association import chi_square_test, linear_by_linear, small_expected
 from evaluation.stats.crosstabs import (
     contingency_table,
     distribution_by,
@@ -37,6 +39,7 @@ from evaluation.stats.regression import (
     logistic_regression,
 )
 from evaluation.stats.relative_likelihood import relative_likelihood
+from evaluation.stats.separation import SeparationCheck, check_separation
 from evaluation.stats.weighting import RakingResult, rake
 
 __all__ = [
@@ -46,9 +49,11 @@ __all__ = [
     "OrdinalResult",
     "ProportionalOddsTest",
     "RakingResult",
+    "SeparationCheck",
     "Term",
     "adjust_pvalues",
     "brant_test",
+    "check_separation",
     "chi_square_test",
     "coefficient_table",
     "collapse",
@@ -65,6 +70,7 @@ __all__ = [
     "proportion_by",
     "rake",
     "relative_likelihood",
+    "small_expected",
     "success_indicator",
     "wilson_interval",
 ]

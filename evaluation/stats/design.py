@@ -42,6 +42,8 @@ class CollapsedDesign:
     n: int  # respondents used
     n_excluded: int  # respondents left out for a missing outcome, predictor or cluster
     level_counts: dict[str, int] = field(default_factory=dict)  # respondents per term and reference
+    # clusters (organisations) holding respondents at each dummy term's level (None: no cluster)
+    term_clusters: dict[str, int] = field(default_factory=dict)
 
     @property
     def term_names(self) -> list[str]:
@@ -107,8 +109,12 @@ def collapse(
         columns.append(cells[variable].to_numpy(dtype=float))
     X = np.column_stack(columns) if columns else np.empty((len(cells), 0))
     cluster_codes = None
+    term_clusters: dict[str, int] = {}
     if cluster:
         cluster_codes = pd.factorize(cells[cluster].astype(str))[0]
+        for term, column in zip(terms, columns, strict=True):
+            if term.level is not None:
+                term_clusters[term.name] = int(np.unique(cluster_codes[column > 0]).size)
     return CollapsedDesign(
         X=X,
         outcome=cells[outcome],
@@ -118,6 +124,7 @@ def collapse(
         n=int(complete.sum()),
         n_excluded=int((~complete).sum()),
         level_counts=level_counts,
+        term_clusters=term_clusters,
     )
 
 

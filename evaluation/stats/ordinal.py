@@ -13,17 +13,32 @@ parametrised as first cut + log-increments, so they stay ordered), then polished
 with the analytic Hessian; standard errors come from that Hessian (or the cluster sandwich).
 Thresholds are reported on their natural scale (the cut points themselves).
 
-The proportional-odds assumption (one ``beta`` for every cut point) is checked with the Brant
-(1990) Wald test: separate binary logits of ``Y > k`` are fitted at each cut point, their joint
-covariance is estimated from the model (Brant's formula), and equality of the slopes across cut
-points is tested, overall and per predictor. A small p-value says the effect differs along the
-scale (the single odds ratio is then an average and should be read with the separate estimates).
+The proportional-odds assumption (one ``beta`` for every cut point) is checked two ways:
+
+- **likelihood ratio** (primary; R's ``ordinal::nominal_test``): the model is refitted with one
+  predictor's slopes free to differ at every cut point ("nominal effects", the partial
+  proportional-odds model of Peterson and Harrell 1990), or all of them (the generalised ordinal
+  logit), and twice the gain in log-likelihood is referred to chi-square with ``q (K - 2)`` df.
+- **Brant (1990) Wald test**: separate binary logits of ``Y > k``, their joint covariance from
+  Brant's formula, equality of slopes tested overall and per predictor.
+
+Both are undefined when a group has nobody on one side of a cut point (no senior leader chose
+the lowest answer, say): that cut point's binary logit is separated and Brant's covariance is
+singular (a reciprocal condition near 1e-17 gave p = 0.99 where R gave 6e-10), and the nominal
+effect is infinite. So before testing, predictor levels with fewer than :data:`MIN_GROUP`
+respondents are left out of the test (named in ``method``), then adjacent answer levels are pooled
+until every remaining group has at least :data:`MIN_SIDE` respondents on each side of every cut
+point, and the pooled levels are named (``merged``); with fewer than three pooled levels there is
+nothing to test. A Brant statistic whose matrix is still ill-conditioned is not reported.
+
+Separation (:mod:`.separation`) is checked before the fit: separated slopes are not estimable
+(NaN, ``estimable`` False) and the rest is the limiting fit, as in :mod:`.regression`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,24 +47,43 @@ from scipy import optimize, stats
 from scipy.special import expit
 
 from evaluation.stats.design import CollapsedDesign, cluster_robust_cov, collapse
-from evaluation.stats.regression import MIN_CLUSTERS, ModelResult, coefficient_table
+from evaluation.stats.regression import (
+    MIN_CLUSTERS,
+    MIN_TERM_CLUSTERS,
+    ModelResult,
+    coefficient_table,
+    expand,
+    interval_label,
+    mark_edges,
+)
+from evaluation.stats.separation import estimable_part
 
 
 @dataclass
 class ProportionalOddsTest:
-    """Brant test of equal slopes across cut points, and the per-cut-point binary estimates."""
+    """Checks of equal slopes across cut points: likelihood-ratio (primary) and Brant.
+
+    ``tests``: likelihood-ratio tests against the model with nominal (cut-point-specific)
+    effects, omnibus and per predictor (R's ``ordinal::nominal_test``); ``brant``: Brant's Wald
+    test where it is defined; ``cut_estimates``: slopes of the separate binary logits of
+    ``Y > cut``. ``merged`` names answer levels pooled because a group had (almost) nobody on one
+    side of a cut point; both tests are computed on the pooled scale.
+    """
 
     tests: pd.DataFrame  # test, statistic, df, p_value, method
     cut_estimates: pd.DataFrame  # term x cut point: slope of the binary logit of Y > cut
+    brant: pd.DataFrame | None = None
+    merged: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)  # the (pooled) scale the tests used
 
 
 @dataclass
 class OrdinalResult(ModelResult):
     """A fitted proportional-odds model: coefficients (thresholds then slopes) and its checks."""
 
-    levels: list[str]
-    dropped_levels: list[str]
-    proportional_odds: ProportionalOddsTest | None
+    levels: list[str] = field(default_factory=list)
+    dropped_levels: list[str] = field(default_factory=list)
+    proportional_odds: ProportionalOddsTest | None = None
 
 
 def _cell_terms(theta: np.ndarray, beta: np.ndarray, X: np.ndarray, j: np.ndarray):
@@ -171,6 +205,7 @@ def ordinal_logit(
     alpha: float = 0.05,
     min_clusters: int = MIN_CLUSTERS,
     test_proportional_odds: bool = True,
+    min_term_clusters: int = MIN_TERM_CLUSTERS,
 ) -> OrdinalResult:
     """Proportional-odds logistic regression of an ordered categorical ``outcome``.
 
@@ -191,6 +226,7 @@ def ordinal_logit(
         alpha=alpha,
         min_clusters=min_clusters,
         test_proportional_odds=test_proportional_odds,
+        min_term_clusters=min_term_clusters,
     )
 
 
@@ -200,6 +236,7 @@ def fit_ordinal(
     alpha: float = 0.05,
     min_clusters: int = MIN_CLUSTERS,
     test_proportional_odds: bool = True,
+    min_term_clusters: int = MIN_TERM_CLUSTERS,
 ) -> OrdinalResult:
     """Fit the proportional-odds model to a collapsed design (outcome values in ``levels``)."""
     codes, order = _level_codes(design.outcome, levels)
@@ -209,37 +246,54 @@ def fit_ordinal(
     if len(kept) < 2:
         raise ValueError("an ordinal model needs answers in at least two levels")
     remap = {old: new for new, old in enumerate(kept)}
-    j = np.array([remap[c] for c in codes])
+    j_all = np.array([remap[c] for c in codes])
     used = [order[i] for i in kept]
-    X, w = design.X, design.freq
-    theta, beta = _fit(X, j, w, len(used))
+    reduction = estimable_part(design.X, j_all, len(used), design.freq)
+    cells, cols = reduction.cells, reduction.columns
+    # answer levels left after taking out perfectly predicted cells (their cut points remain)
+    present = np.unique(j_all[cells])
+    if present.size < 2:
+        raise ValueError("an ordinal model needs answers in at least two levels")
+    fit_levels = [used[i] for i in present]
+    j = np.searchsorted(present, j_all[cells])
+    X, w = design.X[np.ix_(cells, cols)], design.freq[cells]
+    theta, beta = _fit(X, j, w, len(fit_levels))
     grad, hess = _hessian(theta, beta, X, j, w)
     converged = bool(np.max(np.abs(grad)) / w.sum() < 1e-8)
     bread = np.linalg.inv(-hess)
+    label = interval_label(alpha)
     method = "proportional-odds (cumulative logit) model fitted on collapsed counts; "
     n_clusters = design.n_clusters
-    if design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters:
+    clustered = design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters
+    if clustered:
         scores = _gradient_rows(theta, beta, X, j)[1] * w[:, None]
-        cov = cluster_robust_cov(bread, scores, design.cluster, design.n)
-        method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; Wald 95% CIs"
+        cov = cluster_robust_cov(bread, scores, design.cluster[cells], int(w.sum()))
+        method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; {label}"
     else:
         cov = bread
-        method += "errors from the analytic Hessian; Wald 95% CIs"
+        method += f"errors from the analytic Hessian; {label}"
         if design.cluster is not None:
             method += f" (only {n_clusters} clusters: too few for cluster-robust errors)"
-    threshold_names = [f"{used[i]}|{used[i + 1]}" for i in range(len(used) - 1)]
+    threshold_names = [f"{fit_levels[i]}|{fit_levels[i + 1]}" for i in range(len(fit_levels) - 1)]
     names = threshold_names + design.term_names
     kinds = ["threshold"] * len(threshold_names) + ["slope"] * len(design.terms)
+    keep = np.concatenate([np.ones(len(threshold_names), dtype=bool), cols])
+    estimates, cov = expand(np.concatenate([theta, beta]), cov, keep)
     table = coefficient_table(
         names,
-        np.concatenate([theta, beta]),
+        estimates,
         cov,
         [None] * len(threshold_names) + list(design.terms),
         kinds,
         alpha,
     )
+    table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
+    if notes:
+        method += "; " + "; ".join(notes)
     table.attrs.update({"n": design.n, "n_excluded": design.n_excluded, "method": method})
-    po_test = brant_test(design, j, used) if test_proportional_odds and design.terms else None
+    po_test = None
+    if test_proportional_odds and design.terms and not reduction.separated:
+        po_test = proportional_odds_tests(design, j_all, used)
     return OrdinalResult(
         coefficients=table,
         n=design.n,
@@ -250,9 +304,213 @@ def fit_ordinal(
         converged=converged,
         cov=cov,
         level_counts=design.level_counts,
+        alpha=alpha,
+        not_estimable=separated,
+        n_perfectly_predicted=int(design.freq[~cells].sum()),
         levels=used,
         dropped_levels=dropped,
         proportional_odds=po_test,
+    )
+
+
+# --- checking proportional odds ---------------------------------------------------------------
+
+MIN_SIDE = 5  # respondents each group needs on each side of a cut point for the tests
+MIN_GROUP = 20  # predictor levels with fewer respondents are left out of the tests
+MIN_RCOND = 1e-10  # Brant's matrix must be at least this well conditioned
+
+
+def _groups(design: CollapsedDesign) -> list[np.ndarray]:
+    """Boolean per cell for every group of every categorical predictor (levels and references)."""
+    groups = []
+    for variable in dict.fromkeys(t.variable for t in design.terms):
+        cols = [i for i, t in enumerate(design.terms) if t.variable == variable]
+        if design.terms[cols[0]].level is None:  # numeric
+            continue
+        block = design.X[:, cols]
+        groups += [block[:, c] > 0 for c in range(len(cols))]
+        groups.append(block.sum(axis=1) == 0)
+    return groups
+
+
+def pool_sparse_levels(
+    design: CollapsedDesign, j: np.ndarray, levels: Sequence[str], min_side: int = MIN_SIDE
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Pool adjacent answer levels until every group has ``min_side`` respondents on each side
+    of every cut point. Returns the new codes, the pooled levels' labels and what was merged."""
+    bounds = list(range(len(levels) - 1))  # cut k separates codes <= k from codes > k
+    groups = _groups(design)
+    w = design.freq
+    changed = True
+    while changed and bounds:
+        changed = False
+        for k in bounds:
+            for g in groups:
+                below = w[g & (j <= k)].sum()
+                above = w[g & (j > k)].sum()
+                if (below > 0 or above > 0) and min(below, above) < min_side:
+                    bounds.remove(k)
+                    changed = True
+                    break
+            if changed:
+                break
+    edges = [-1, *bounds, len(levels) - 1]
+    labels, merged = [], []
+    new = np.zeros_like(j)
+    for i in range(len(edges) - 1):
+        members = list(levels[edges[i] + 1 : edges[i + 1] + 1])
+        new[(j > edges[i]) & (j <= edges[i + 1])] = i
+        labels.append(" + ".join(members))
+        if len(members) > 1:
+            merged.append(labels[-1])
+    return new, labels, merged
+
+
+def _nominal_fit(
+    X: np.ndarray,
+    Z: np.ndarray,
+    j: np.ndarray,
+    w: np.ndarray,
+    n_levels: int,
+    start_theta: np.ndarray,
+    start_b: np.ndarray,
+    start_g: np.ndarray,
+) -> float:
+    """Maximised log-likelihood of ``P(Y <= k) = F(theta_k - x'beta - z'gamma_k)``."""
+    n_theta, p, q = n_levels - 1, X.shape[1], Z.shape[1]
+    total = w.sum()
+    has_upper, has_lower = j < n_levels - 1, j > 0
+    ju, jl = np.minimum(j, n_theta - 1), np.maximum(j - 1, 0)
+
+    def unpack(params):
+        theta = params[:n_theta]
+        beta = params[n_theta : n_theta + p]
+        gamma = params[n_theta + p :].reshape(n_theta, q)
+        return theta, beta, gamma
+
+    def objective(params):
+        theta, beta, gamma = unpack(params)
+        eta = X @ beta
+        zg = Z @ gamma.T  # cells x cuts
+        rows = np.arange(len(j))
+        upper = np.where(has_upper, theta[ju] - eta - zg[rows, ju], np.inf)
+        lower = np.where(has_lower, theta[jl] - eta - zg[rows, jl], -np.inf)
+        prob = np.where(lower > 0, expit(-lower) - expit(-upper), expit(upper) - expit(lower))
+        if np.any(prob <= 1e-300):
+            return 1e10, np.zeros_like(params)
+        fu = np.where(has_upper, expit(upper) * (1 - expit(upper)), 0.0)
+        fl = np.where(has_lower, expit(lower) * (1 - expit(lower)), 0.0)
+        du, dl = w * fu / prob, -w * fl / prob  # d loglik / d upper, d lower
+        g_theta = np.bincount(ju[has_upper], du[has_upper], n_theta) + np.bincount(
+            jl[has_lower], dl[has_lower], n_theta
+        )
+        g_beta = -(X.T @ (du + dl))
+        g_gamma = np.zeros((n_theta, q))
+        np.add.at(g_gamma, ju[has_upper], -(Z[has_upper] * du[has_upper, None]))
+        np.add.at(g_gamma, jl[has_lower], -(Z[has_lower] * dl[has_lower, None]))
+        grad = np.concatenate([g_theta, g_beta, g_gamma.ravel()])
+        return -float(np.sum(w * np.log(prob))) / total, -grad / total
+
+    # start at the proportional-odds fit (every gamma_k equal to the common slope)
+    start = np.concatenate([start_theta, start_b, np.tile(start_g, n_theta)])
+    opt = optimize.minimize(
+        objective, start, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 5000}
+    )
+    return -opt.fun * total
+
+
+def likelihood_ratio_tests(design: CollapsedDesign, j: np.ndarray, n_levels: int) -> pd.DataFrame:
+    """LR tests of proportional odds against nominal effects, omnibus and per predictor."""
+    X, w = design.X, design.freq
+    theta, beta = _fit(X, j, w, n_levels)
+    ll0 = _loglik(theta, beta, X, j, w)
+    variables = list(dict.fromkeys(t.variable for t in design.terms))
+    rows = []
+    for label, cols in [("omnibus", list(range(X.shape[1])))] + [
+        (v, [i for i, t in enumerate(design.terms) if t.variable == v]) for v in variables
+    ]:
+        common = [i for i in range(X.shape[1]) if i not in cols]
+        # nominal effects for the tested columns: their common slope is absorbed in gamma
+        ll1 = _nominal_fit(
+            X[:, common], X[:, cols], j, w, n_levels, theta, beta[common], beta[cols]
+        )
+        stat = max(0.0, 2 * (ll1 - ll0))
+        df = len(cols) * (n_levels - 2)
+        rows.append(
+            {"test": label, "statistic": stat, "df": df, "p_value": float(stats.chi2.sf(stat, df))}
+        )
+    return pd.DataFrame(rows)
+
+
+def drop_small_groups(
+    design: CollapsedDesign, j: np.ndarray, min_group: int = MIN_GROUP
+) -> tuple[CollapsedDesign, np.ndarray, list[str]]:
+    """Leave out respondents in (non-reference) predictor levels with fewer than ``min_group``
+    respondents, and those levels' columns: a handful of executives cannot show whether an effect
+    differs along the scale, and would force the whole scale to be pooled."""
+    small = [
+        i
+        for i, t in enumerate(design.terms)
+        if t.level is not None and design.freq[design.X[:, i] > 0].sum() < min_group
+    ]
+    if not small:
+        return design, j, []
+    cells = ~(design.X[:, small] > 0).any(axis=1)
+    keep = [i for i in range(len(design.terms)) if i not in small]
+    reduced = replace(
+        design,
+        X=design.X[np.ix_(cells, keep)],
+        outcome=design.outcome[cells],
+        freq=design.freq[cells],
+        terms=[design.terms[i] for i in keep],
+        cluster=None if design.cluster is None else design.cluster[cells],
+        n=int(design.freq[cells].sum()),
+    )
+    return reduced, j[cells], [design.terms[i].name for i in small]
+
+
+def proportional_odds_tests(
+    design: CollapsedDesign,
+    j: np.ndarray,
+    levels: Sequence[str],
+    min_side: int = MIN_SIDE,
+    min_group: int = MIN_GROUP,
+) -> ProportionalOddsTest | None:
+    """Pool sparse answer levels, then the likelihood-ratio and Brant tests (module docstring).
+
+    ``j`` is each cell's answer index into ``levels``. ``None`` when fewer than three pooled
+    levels remain (with one cut point there is nothing to test).
+    """
+    design, j, small = drop_small_groups(design, j, min_group)
+    if not design.terms:
+        return None
+    pooled, labels, merged = pool_sparse_levels(design, j, levels, min_side)
+    if len(labels) < 3:
+        return None
+    pooled_note = (
+        f"; answer levels pooled so every group has >= {min_side} respondents on each side of "
+        f"each cut point: {', '.join(merged)}"
+        if merged
+        else ""
+    )
+    if small:
+        pooled_note += (
+            f"; groups with fewer than {min_group} respondents left out of the test: "
+            + ", ".join(small)
+        )
+    lr = likelihood_ratio_tests(design, pooled, len(labels))
+    lr["method"] = (
+        "likelihood-ratio test against nominal (cut-point-specific) effects, "
+        "as R's ordinal::nominal_test" + pooled_note
+    )
+    brant = brant_test(design, pooled, labels)
+    brant.tests["method"] = brant.tests["method"] + pooled_note
+    return ProportionalOddsTest(
+        tests=lr,
+        cut_estimates=brant.cut_estimates,
+        brant=brant.tests,
+        merged=merged,
+        levels=labels,
     )
 
 
@@ -266,6 +524,8 @@ def brant_test(
     ``Cov(b_k, b_m) = (X'W_kk X)^-1 X'W_km X (X'W_mm X)^-1`` with ``W_km = diag(pi_m (1 - pi_k))``
     (``pi_k`` the fitted ``P(Y > k)``; the event ``Y > m`` implies ``Y > k``).
     Tested: overall (``df = p (K - 2)``) and per predictor variable (its dummies jointly).
+    A statistic whose matrix has reciprocal condition below :data:`MIN_RCOND` is NaN (not
+    defined); :func:`proportional_odds_tests` pools sparse levels first so that it is.
     """
     X = np.column_stack([np.ones(len(j)), design.X])
     w = design.freq
@@ -304,8 +564,11 @@ def brant_test(
             return {"test": label, "statistic": np.nan, "df": 0, "p_value": np.nan}
         d = np.array(rows)
         diff = d @ stacked
-        stat = float(diff @ np.linalg.pinv(d @ cov @ d.T) @ diff)
+        middle = d @ cov @ d.T
         df = len(rows)
+        if not np.all(np.isfinite(middle)) or 1.0 / np.linalg.cond(middle) < MIN_RCOND:
+            return {"test": label, "statistic": np.nan, "df": df, "p_value": np.nan}
+        stat = float(diff @ np.linalg.solve(middle, diff))
         return {"test": label, "statistic": stat, "df": df, "p_value": stats.chi2.sf(stat, df)}
 
     variables = list(dict.fromkeys(t.variable for t in design.terms))

@@ -15,7 +15,14 @@ Two standard approximations are offered, and the tests check them against each o
   ``power = Phi((|p2 - p1| - z * sqrt(pbar qbar (1/n1 + 1/n2))) / sqrt(p1 q1/n1 + p2 q2/n2))``
   with ``z = z_{1 - alpha/2}`` and ``pbar`` the n-weighted mean of p1 and p2.
 
-The two agree to a fraction of a percentage point in the ranges used for planning. Both assume
+- ``"exact"``: the real power of the test the year-on-year table uses (the pooled two-proportion
+  z-test, i.e. the 2 x 2 chi-square without continuity correction, or Fisher's exact test where an
+  expected count is below 5), summed exactly over the two binomial distributions:
+  ``sum P(x1) P(x2) [the test rejects at (x1, x2)]``. No approximation,
+  so nominal power is real power; the two approximations above can be several points off near 0%
+  or 100% and for small samples, where the normal approximation to the test itself is poor.
+
+The approximations agree to a fraction of a percentage point in the middle of the range. All assume
 simple random samples of independent respondents: clustering (respondents within organisations)
 or weighting inflate the variance, so divide the n by the design effect first when it is known.
 """
@@ -25,12 +32,15 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import numpy as np
 from scipy import optimize, stats
+from scipy.special import gammaln
 from statsmodels.stats.power import NormalIndPower
 
-Method = Literal["arcsine", "normal"]
+Method = Literal["arcsine", "normal", "exact"]
 Direction = Literal["increase", "decrease"]
-METHODS: tuple[str, ...] = ("arcsine", "normal")
+METHODS: tuple[str, ...] = ("arcsine", "normal", "exact")
+EXACT_TAIL = 1e-12  # binomial outcomes beyond these tail probabilities are left out of the sum
 
 
 def _check(p: float, power: float, alpha: float, method: str) -> None:
@@ -59,6 +69,8 @@ def power_two_proportions(
     0.74
     """
     _check(p1, 0.5, alpha, method)
+    if method == "exact":
+        return exact_power(p1, p2, round(n1), round(n2), alpha)
     if method == "arcsine":
         return float(
             NormalIndPower().power(abs(cohens_h(p1, p2)), nobs1=n1, alpha=alpha, ratio=n2 / n1)
@@ -68,6 +80,57 @@ def power_two_proportions(
     null_se = math.sqrt(pbar * (1.0 - pbar) * (1.0 / n1 + 1.0 / n2))
     alt_se = math.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
     return float(stats.norm.cdf((abs(p2 - p1) - z * null_se) / alt_se))
+
+
+def _log_choose(n: int, k: np.ndarray | int) -> np.ndarray:
+    return gammaln(n + 1) - gammaln(np.asarray(k) + 1) - gammaln(n - np.asarray(k) + 1)
+
+
+def exact_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
+    """Exact power of the test of ``p1 == p2`` that :func:`evaluation.stats.chi_square_test`
+    applies to the 2 x 2 table: the pooled z-test, or Fisher's exact test (two-sided) where an
+    expected count is below 5.
+
+    Sums the two binomial probabilities over every outcome ``(x1, x2)`` the test rejects
+    (outcomes with probability below :data:`EXACT_TAIL` in either tail are left out; the error is
+    below 1e-11). A table with no successes or no failures at all is never rejected.
+
+    >>> round(exact_power(0.5, 0.5, 40, 40), 4) <= 0.06
+    True
+    """
+    if n1 < 1 or n2 < 1:
+        raise ValueError("sample sizes must be at least 1")
+    z = stats.norm.ppf(1.0 - alpha / 2.0)
+
+    def support(p: float, n: int) -> np.ndarray:
+        low = int(stats.binom.ppf(EXACT_TAIL, n, p))
+        high = int(stats.binom.isf(EXACT_TAIL, n, p))
+        return np.arange(max(0, low - 1), min(n, high + 1) + 1)
+
+    x1, x2 = support(p1, n1), support(p2, n2)
+    w1, w2 = stats.binom.pmf(x1, n1, p1), stats.binom.pmf(x2, n2, p2)
+    a, b = x1[:, None] / n1, x2[None, :] / n2
+    pooled = (x1[:, None] + x2[None, :]) / (n1 + n2)
+    var = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reject = np.where(var > 0, (a - b) ** 2 > z**2 * var, False)
+    # where the 2 x 2 table's expected counts are small the workbench uses Fisher's exact test
+    # (evaluation.stats.association.small_expected: for 2 x 2, any expected count below 5)
+    total = n1 + n2
+    totals = x1[:, None] + x2[None, :]
+    sparse = min(n1, n2) * np.minimum(totals, total - totals) / total < 5
+    for t in np.unique(totals[sparse]):
+        support_t = np.arange(max(0, t - n2), min(n1, t) + 1)
+        pmf = np.exp(
+            _log_choose(n1, support_t) + _log_choose(n2, t - support_t) - _log_choose(total, t)
+        )
+        # two-sided Fisher p: the probability of tables no more likely than the observed one
+        order = np.sort(pmf)
+        cumulative = np.concatenate([[0.0], np.cumsum(order)])
+        p_fisher = cumulative[np.searchsorted(order, pmf * (1 + 1e-7), side="right")]
+        rows, cols = np.nonzero(totals == t)
+        reject[rows, cols] = (p_fisher < alpha)[x1[rows] - support_t[0]]
+    return float(w1 @ reject.astype(float) @ w2)
 
 
 def minimum_detectable_difference(
@@ -94,6 +157,8 @@ def minimum_detectable_difference(
     sign = 1.0 if direction == "increase" else -1.0
     if direction not in ("increase", "decrease"):
         raise ValueError("direction must be 'increase' or 'decrease'")
+    if method == "exact":
+        return _exact_mdd(p, round(n1), round(n2), power, alpha, sign)
     if method == "arcsine":
         h = NormalIndPower().solve_power(nobs1=n1, alpha=alpha, power=power, ratio=n2 / n1)
         angle = math.asin(math.sqrt(p)) + sign * float(h) / 2.0
@@ -109,6 +174,22 @@ def minimum_detectable_difference(
     if shortfall(limit - eps) < 0:
         return math.nan
     return float(optimize.brentq(shortfall, eps, limit - eps, xtol=1e-10))
+
+
+def _exact_mdd(p: float, n1: int, n2: int, power: float, alpha: float, sign: float) -> float:
+    """Smallest change reaching ``power`` exactly (bisection; exact power rises with the change)."""
+    limit = 1.0 - p if sign > 0 else p
+    eps = 1e-6
+    if exact_power(p, p + sign * (limit - eps), n1, n2, alpha) < power:
+        return math.nan
+    low, high = 0.0, limit - eps
+    while high - low > 1e-5:
+        mid = (low + high) / 2
+        if exact_power(p, p + sign * mid, n1, n2, alpha) >= power:
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def sample_size_per_group(
@@ -132,6 +213,8 @@ def sample_size_per_group(
     _check(p2, power, alpha, method)
     if p1 == p2:
         raise ValueError("p1 and p2 are equal: no sample size detects a zero difference")
+    if method == "exact":
+        return _exact_sample_size(p1, p2, power, alpha, ratio)
     if method == "arcsine":
         n = NormalIndPower().solve_power(
             effect_size=abs(cohens_h(p1, p2)), alpha=alpha, power=power, ratio=ratio
@@ -144,3 +227,30 @@ def sample_size_per_group(
     alt_sd = math.sqrt(p1 * (1.0 - p1) + p2 * (1.0 - p2) / ratio)
     n = (z_a * null_sd + z_b * alt_sd) ** 2 / (p1 - p2) ** 2
     return math.ceil(n - 1e-9)
+
+
+def _exact_sample_size(p1: float, p2: float, power: float, alpha: float, ratio: float) -> int:
+    """Smallest ``n`` (first sample) from which exact power stays at or above ``power``.
+
+    Exact power is not monotone in n (it saw-tooths by a point or so), so the answer is the
+    smallest n reaching the power found by bisection on the normal-approximation bracket, then
+    checked upward until it holds for the next 10 sizes too.
+    """
+
+    def ok(n: int) -> bool:
+        return exact_power(p1, p2, n, max(1, round(ratio * n)), alpha) >= power
+
+    guess = sample_size_per_group(p1, p2, power, alpha, ratio, "normal")
+    low, high = max(1, guess // 2), max(2, guess)
+    while not ok(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        if ok(mid):
+            high = mid
+        else:
+            low = mid
+    n = high
+    while not all(ok(n + k) for k in range(1, 11)):
+        n += 1
+    return n

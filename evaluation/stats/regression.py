@@ -7,20 +7,33 @@ with statsmodels' small-sample factor, computed from cluster sums of score contr
 respondents in the same organisation to be correlated. With fewer than ``min_clusters`` clusters
 the sandwich is unreliable and model-based errors are used instead (``method`` says so).
 Intervals and p-values are Wald (normal) on the log-odds scale, odds ratios are their exponentials.
+
+Two edges are handled before anything is published:
+
+- **separation** (:mod:`.separation`): a term whose maximum-likelihood estimate is infinite
+  (its level predicts the outcome perfectly) is reported as *not estimable*: no estimate, error,
+  interval or p-value (NaN), ``estimable`` False and a ``note``; the other terms are the limiting
+  fit without the perfectly predicted respondents, and ``method`` says how many they were.
+- **few clusters**: a cluster-robust error for a term whose level is held by fewer than
+  ``min_term_clusters`` clusters (an organisation type with one or three organisations) is not
+  reliable (with one cluster its score sums to zero and the "error" is an artefact); such terms get
+  their estimate but no interval or p-value, and a ``note`` saying how many clusters they rest on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from evaluation.stats.bootstrap import WILD_BOOTSTRAP, ScoreBootstrap
 from evaluation.stats.crosstabs import success_indicator
 from evaluation.stats.design import CollapsedDesign, Term, cluster_robust_cov, collapse
+from evaluation.stats.separation import Reduction, estimable_part
 
 COEFFICIENT_COLUMNS = [
     "term",
@@ -35,11 +48,23 @@ COEFFICIENT_COLUMNS = [
 ]
 INTERCEPT = "(Intercept)"
 MIN_CLUSTERS = 10
+# a clustered interval needs the term's level to be held by at least this many clusters
+MIN_TERM_CLUSTERS = 10
+NOT_ESTIMABLE = "not estimable: separation (the level predicts the outcome perfectly)"
+
+
+def interval_label(alpha: float) -> str:
+    """``"Wald 95% CIs"`` for ``alpha=0.05``, ``"Wald 90% CIs"`` for 0.10: wording from alpha."""
+    return f"Wald {100 * (1 - alpha):g}% CIs"
 
 
 @dataclass
 class ModelResult:
-    """A fitted model that describes itself: tidy coefficients, n, exclusions, method."""
+    """A fitted model that describes itself: tidy coefficients, n, exclusions, method.
+
+    ``coefficients`` carries ``estimable`` (False: separated, no finite estimate) and ``note``
+    (why an estimate or interval is missing). :meth:`conf_int` recomputes intervals at any level.
+    """
 
     coefficients: pd.DataFrame
     n: int
@@ -50,6 +75,26 @@ class ModelResult:
     converged: bool
     cov: np.ndarray
     level_counts: dict[str, int]
+    alpha: float = 0.05
+    not_estimable: list[str] = field(default_factory=list)
+    n_perfectly_predicted: int = 0
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """Wald intervals (log-odds scale) at level ``1 - alpha``, one row per term, columns
+        ``lower, upper`` (statsmodels' ``conf_int(alpha)``). NaN where no interval is published:
+        a separated term, or a clustered interval resting on too few clusters."""
+        alpha = self.alpha if alpha is None else alpha
+        z = stats.norm.ppf(1 - alpha / 2)
+        est = self.coefficients["log_odds"].to_numpy(dtype=float)
+        se = self.coefficients["std_error"].to_numpy(dtype=float)
+        return pd.DataFrame(
+            {"lower": est - z * se, "upper": est + z * se},
+            index=pd.Index(self.coefficients["term"], name="term"),
+        )
+
+    @property
+    def interval_label(self) -> str:
+        return interval_label(self.alpha)
 
 
 def coefficient_table(
@@ -66,7 +111,8 @@ def coefficient_table(
     model are cut points on the log-odds scale, not odds ratios, so their odds-ratio columns are
     NaN. Extra columns ``kind, variable, level, reference`` say what each term compares.
     """
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     z = stats.norm.ppf(1 - alpha / 2)
     low, high = estimates - z * se, estimates + z * se
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -87,6 +133,8 @@ def coefficient_table(
             "variable": [t.variable if t else None for t in terms],
             "level": [t.level if t else None for t in terms],
             "reference": [t.reference if t else None for t in terms],
+            "estimable": np.isfinite(estimates),
+            "note": "",
         }
     )
     table.loc[table["kind"] == "threshold", ["odds_ratio", "or_ci_low", "or_ci_high"]] = np.nan
@@ -102,6 +150,8 @@ def logistic_regression(
     cluster: str | None = None,
     alpha: float = 0.05,
     min_clusters: int = MIN_CLUSTERS,
+    min_term_clusters: int = MIN_TERM_CLUSTERS,
+    wild_bootstrap: bool = False,
 ) -> ModelResult:
     """Logistic regression of a binary outcome on categorical (dummy) and numeric predictors.
 
@@ -115,34 +165,133 @@ def logistic_regression(
     work = frame.copy()
     work["_y"] = success_indicator(frame[outcome], positive)
     design = collapse(work, "_y", categorical, numeric, cluster)
-    return fit_logistic(design, alpha=alpha, min_clusters=min_clusters)
+    return fit_logistic(
+        design,
+        alpha=alpha,
+        min_clusters=min_clusters,
+        min_term_clusters=min_term_clusters,
+        wild_bootstrap=wild_bootstrap,
+    )
+
+
+def expand(values: np.ndarray, cov: np.ndarray, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates and covariance of the kept parameters placed in the full set (NaN elsewhere)."""
+    full = np.full(kept.size, np.nan)
+    full[kept] = values
+    full_cov = np.full((kept.size, kept.size), np.nan)
+    full_cov[np.ix_(kept, kept)] = cov
+    return full, full_cov
+
+
+def mark_edges(
+    table: pd.DataFrame,
+    design: CollapsedDesign,
+    reduction: Reduction,
+    clustered: bool,
+    min_term_clusters: int,
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Blank what must not be published: separated terms, clustered intervals on few clusters.
+
+    Returns the table, the separated terms' names and sentences for ``method``.
+    """
+    notes: list[str] = []
+    blank = ["log_odds", "std_error", "ci_low", "ci_high", "odds_ratio", "or_ci_low"]
+    blank += ["or_ci_high", "p_value"]
+    separated = table.loc[~table["estimable"], "term"].tolist()
+    table.loc[~table["estimable"], blank] = np.nan
+    table.loc[~table["estimable"], "note"] = NOT_ESTIMABLE
+    if reduction.separated:
+        dropped = int(design.freq[~reduction.cells].sum())
+        notes.append(
+            f"separation found (Konis linear programme): {', '.join(separated) or 'no term'} "
+            f"not estimable (no finite estimate, not published); the other terms are fitted "
+            f"without the {dropped} respondents those terms predict perfectly"
+        )
+    if clustered:
+        few = [
+            t
+            for t in table["term"]
+            if t in design.term_clusters
+            and design.term_clusters[t] < min_term_clusters
+            and t not in separated
+        ]
+        if few:
+            rows = table["term"].isin(few)
+            table.loc[rows, ["std_error", "ci_low", "ci_high", "or_ci_low", "or_ci_high"]] = np.nan
+            table.loc[rows, "p_value"] = np.nan
+            table.loc[rows, "note"] = [
+                f"no interval: level held by {design.term_clusters[t]} cluster(s), "
+                f"fewer than {min_term_clusters}"
+                for t in table.loc[rows, "term"]
+            ]
+            notes.append(
+                f"no clustered interval or p-value for terms whose level is held by fewer than "
+                f"{min_term_clusters} clusters ({', '.join(few)})"
+            )
+    return table, separated, notes
 
 
 def fit_logistic(
-    design: CollapsedDesign, alpha: float = 0.05, min_clusters: int = MIN_CLUSTERS
+    design: CollapsedDesign,
+    alpha: float = 0.05,
+    min_clusters: int = MIN_CLUSTERS,
+    min_term_clusters: int = MIN_TERM_CLUSTERS,
+    wild_bootstrap: bool = False,
 ) -> ModelResult:
-    """Fit the logistic model to a collapsed design whose outcome is boolean."""
+    """Fit the logistic model to a collapsed design whose outcome is boolean.
+
+    With ``wild_bootstrap`` (and cluster-robust errors) every slope with a clustered interval
+    also gets a wild cluster score bootstrap p-value and interval (:mod:`.bootstrap`), in
+    ``wcb_p_value, wcb_ci_low, wcb_ci_high`` (log-odds scale; NaN where not computed).
+
+    Separation is checked first (:func:`evaluation.stats.separation.estimable_part`); separated
+    terms are reported as not estimable, and terms resting on fewer than ``min_term_clusters``
+    clusters get no clustered interval (module docstring).
+    """
     y = design.outcome.astype(bool).to_numpy(dtype=float)
-    exog = np.column_stack([np.ones(len(y)), design.X])
-    model = sm.GLM(y, exog, family=sm.families.Binomial(), freq_weights=design.freq)
+    reduction = estimable_part(design.X, y.astype(int), 2, design.freq)
+    cells, cols = reduction.cells, reduction.columns
+    exog = np.column_stack([np.ones(int(cells.sum())), design.X[np.ix_(cells, cols)]])
+    freq = design.freq[cells]
+    model = sm.GLM(y[cells], exog, family=sm.families.Binomial(), freq_weights=freq)
     fit = model.fit(tol=1e-12, maxiter=100)
     params = np.asarray(fit.params)
     bread = np.asarray(fit.cov_params())
+    label = interval_label(alpha)
     method = "logistic regression (GLM binomial, logit link) fitted on collapsed counts; "
     n_clusters = design.n_clusters
-    if design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters:
+    clustered = design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters
+    if clustered:
         fitted = np.asarray(fit.fittedvalues)
-        scores = exog * (design.freq * (y - fitted))[:, None]
-        cov = cluster_robust_cov(bread, scores, design.cluster, design.n)
-        method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; Wald 95% CIs"
+        scores = exog * (freq * (y[cells] - fitted))[:, None]
+        cov = cluster_robust_cov(bread, scores, design.cluster[cells], int(freq.sum()))
+        method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; {label}"
     else:
         cov = bread
-        method += "model-based errors; Wald 95% CIs"
+        method += f"model-based errors; {label}"
         if design.cluster is not None:
             method += f" (only {n_clusters} clusters: too few for cluster-robust errors)"
+    kept = np.concatenate([[True], cols])
+    params, cov = expand(params, cov, kept)
     names = [INTERCEPT, *design.term_names]
     kinds = ["intercept"] + ["slope"] * len(design.terms)
     table = coefficient_table(names, params, cov, [None, *design.terms], kinds, alpha)
+    table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
+    table["wcb_p_value"], table["wcb_ci_low"], table["wcb_ci_high"] = np.nan, np.nan, np.nan
+    if wild_bootstrap and clustered:
+        boot = ScoreBootstrap(exog, y[cells], freq, design.cluster[cells])
+        position = np.cumsum(kept) - 1  # column of each full parameter in the reduced exog
+        wcb = np.full((len(table), 3), np.nan)
+        for i, row in enumerate(table.itertuples()):
+            if row.kind != "slope" or not np.isfinite(row.std_error):
+                continue
+            col = int(position[i])
+            wcb[i, 0] = boot.p_value(col, 0.0)
+            wcb[i, 1:] = boot.interval(col, row.log_odds, row.std_error, alpha)
+        table["wcb_p_value"], table["wcb_ci_low"], table["wcb_ci_high"] = wcb.T
+        notes.append(f"{WILD_BOOTSTRAP} p-values and intervals beside the sandwich ones")
+    if notes:
+        method += "; " + "; ".join(notes)
     table.attrs.update({"n": design.n, "n_excluded": design.n_excluded, "method": method})
     return ModelResult(
         coefficients=table,
@@ -154,4 +303,7 @@ def fit_logistic(
         converged=bool(fit.converged),
         cov=cov,
         level_counts=design.level_counts,
+        alpha=alpha,
+        not_estimable=separated,
+        n_perfectly_predicted=int(design.freq[~cells].sum()),
     )

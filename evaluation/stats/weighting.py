@@ -8,12 +8,22 @@ target shares). Optional trimming bounds the weights relative to their mean (and
 trades a little bias for variance. The cost of weighting is reported as Kish's design effect
 ``deff = n sum w^2 / (sum w)^2`` and effective sample size ``n / deff``; weighted intervals in
 :mod:`.crosstabs` use that effective size.
+
+Edges, handled without raising and reported in ``notes``:
+
+- a margin level with **no respondents** (a small organisation with no medical staff answering)
+  cannot be matched: it is collapsed into the variable's other levels (its population share is
+  spread over them in proportion), and the note names it;
+- respondents whose value on a raking variable is one of ``unstated`` (a survey answer such as
+  "Prefer not to say", which is not a workforce attribute) are left out of that variable's step:
+  the margin is matched among respondents who stated a value (the population's shares are
+  renormalised over the levels given), and their weight comes from the other variables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,21 +43,38 @@ class RakingResult:
     n_effective: float
     n_trimmed: int
     margins: pd.DataFrame  # variable, level, target_share, sample_share, weighted_share
+    notes: list[str] = field(default_factory=list)  # levels collapsed, answers left out
 
 
-def _target_shares(values: pd.Series, target: Mapping[str, float], variable: str) -> pd.Series:
+def _target_shares(
+    values: pd.Series, target: Mapping[str, float], variable: str, unstated: Sequence[str]
+) -> tuple[pd.Series, list[str]]:
+    """Target shares over the stated levels present in the sample, and notes on what changed."""
     shares = pd.Series({str(k): float(v) for k, v in target.items()})
     if (shares < 0).any() or shares.sum() <= 0:
         raise ValueError(f"margins for {variable!r} must be non-negative and not all zero")
-    shares = shares / shares.sum()
-    present = set(values.astype(str).unique())
+    notes = []
+    given_unstated = [lv for lv in shares.index if lv in set(unstated)]
+    if given_unstated:
+        shares = shares.drop(given_unstated)
+        notes.append(
+            f"{variable}: margin levels {given_unstated} are survey answers, not workforce "
+            "attributes: not used (the margin is matched among respondents who stated a value)"
+        )
+    present = set(values.dropna().astype(str).unique()) - set(unstated)
     missing_targets = sorted(present - set(shares.index))
     if missing_targets:
         raise ValueError(f"{variable!r}: no population margin for {missing_targets}")
     empty = sorted(lv for lv in shares.index[shares > 0] if lv not in present)
     if empty:
-        raise ValueError(f"{variable!r}: no respondents in {empty}; collapse levels first")
-    return shares
+        shares = shares.drop(empty)
+        notes.append(
+            f"{variable}: no respondents in {empty}; collapsed into the other levels (their "
+            "population share spread over them in proportion)"
+        )
+    if shares.sum() <= 0:
+        raise ValueError(f"{variable!r}: no respondents in any level with a population margin")
+    return shares / shares.sum(), notes
 
 
 def rake(
@@ -58,12 +85,15 @@ def rake(
     tol: float = 1e-8,
     trim: tuple[float, float] | None = None,
     max_trim_rounds: int = 20,
+    unstated: Sequence[str] = (),
 ) -> RakingResult:
     """Rake ``frame`` to ``margins`` ({variable: {level: population count or share}}).
 
     Every respondent must have a value on every raking variable (give "not stated" its own margin
-    rather than dropping people). ``trim=(low, high)`` bounds weights to ``[low, high] x mean``
-    (e.g. ``(0.3, 3.0)``), re-raking after each trim. Weights are scaled to mean 1.
+    rather than dropping people), unless the value is in ``unstated`` (module docstring).
+    ``trim=(low, high)`` bounds weights to ``[low, high] x mean`` (e.g. ``(0.3, 3.0)``),
+    re-raking after each trim. Weights are scaled to mean 1. Margin levels with no respondents
+    are collapsed, never an error (``notes`` says which).
     """
     variables = list(margins)
     data = frame[variables].astype("string")
@@ -73,8 +103,12 @@ def rake(
             f"{int(incomplete.sum())} respondents have no value on a raking variable "
             f"({variables}); give missing values their own level and margin"
         )
-    targets = {v: _target_shares(data[v], margins[v], v) for v in variables}
+    targets, notes = {}, []
+    for v in variables:
+        targets[v], variable_notes = _target_shares(data[v], margins[v], v, unstated)
+        notes += variable_notes
     codes = {v: data[v].to_numpy() for v in variables}
+    stated = {v: ~pd.Series(codes[v]).isin(list(unstated)).to_numpy() for v in variables}
     w = (
         np.ones(len(frame))
         if base_weights is None
@@ -83,10 +117,10 @@ def rake(
     w = w / w.mean()
 
     def gap(weights: np.ndarray) -> float:
-        total = weights.sum()
         worst = 0.0
         for v in variables:
-            shares = pd.Series(weights).groupby(codes[v]).sum() / total
+            mask = stated[v]
+            shares = pd.Series(weights[mask]).groupby(codes[v][mask]).sum() / weights[mask].sum()
             worst = max(
                 worst,
                 float((shares.reindex(targets[v].index, fill_value=0) - targets[v]).abs().max()),
@@ -98,9 +132,10 @@ def rake(
         for _ in range(max_iter):
             iterations += 1
             for v in variables:
-                current = pd.Series(w).groupby(codes[v]).sum() / w.sum()
-                factor = (targets[v] / current).reindex(codes[v]).to_numpy()
-                w = w * factor
+                mask = stated[v]
+                current = pd.Series(w[mask]).groupby(codes[v][mask]).sum() / w[mask].sum()
+                factor = (targets[v] / current).reindex(codes[v][mask]).to_numpy()
+                w[mask] = w[mask] * factor
             if gap(w) < tol:
                 break
         if trim is None:
@@ -117,8 +152,9 @@ def rake(
     n_eff = kish_effective_n(w)
     rows = []
     for v in variables:
-        sample = pd.Series(codes[v]).value_counts(normalize=True)
-        weighted = pd.Series(w).groupby(codes[v]).sum() / w.sum()
+        mask = stated[v]
+        sample = pd.Series(codes[v][mask]).value_counts(normalize=True)
+        weighted = pd.Series(w[mask]).groupby(codes[v][mask]).sum() / w[mask].sum()
         for level, target in targets[v].items():
             rows.append(
                 {
@@ -138,4 +174,5 @@ def rake(
         n_effective=n_eff,
         n_trimmed=trimmed,
         margins=pd.DataFrame(rows),
+        notes=notes,
     )

@@ -1,0 +1,386 @@
+"""Simulation study of the published statistics: coverage of every interval type, size of every
+test, separation and real power, over many synthetic waves (issue 17).
+
+``python -m benchmarks.simulation_study --waves 500`` (``--respondents`` per wave, default 1000;
+``--out results.json`` writes the figures too). Each wave is drawn with the project's own
+generator (:mod:`evaluation.synth`), loaded with its loader and analysed with its estimators; the
+truth is the generator's planted parameters. Per wave:
+
+- **Wilson**: awareness by role level (truth ``aware_yes[role]``) and confidence to report by
+  ethnicity group (truth from the planted ordinal model), every cell with at least 11 answers;
+- **Newcombe** and the **year-on-year test**: two independent waves with the same parameters
+  (every true change is 0): coverage of 0 by the unadjusted and the Bonferroni-adjusted
+  intervals, the size of the per-indicator test, the family-wise error of Holm, and how often an
+  interval excludes 0 beside a row saying "no significant change";
+- **model intervals**: the awareness logistic model (truth: log odds ratios of the planted
+  role-level probabilities; 0 for ethnicity and organisation type) and the confidence ordinal
+  model (planted slopes), every published term with an interval; separated terms published with a
+  finite estimate (must be 0);
+- **proportional-odds tests** (the confidence model is generated under proportional odds): size
+  of the likelihood-ratio and Brant tests, share of p-values above 0.9;
+- **chi-square and trend tests**: awareness shuffled within the wave (independence true by
+  construction, the real table's sparsity kept): size by role level and by band group;
+- **power**: for each planning-table row, one pair of waves drawn at the baseline and the
+  baseline moved by the detectable change, tested as the year-on-year table does (nominal 80%);
+- **weighted**: a workforce three times the wave, respondents drawn with planted non-response by
+  band and ethnicity (:mod:`evaluation.synth.nonresponse`), raked to the workforce's margins:
+  coverage of the workforce's true share by the weighted (and, for contrast, unweighted)
+  intervals of every published headline.
+
+Runs on one core; about 3-6 seconds a wave at 1,000 respondents on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluation.analyses import awareness, reporting
+from evaluation.analyses.headlines import headline_estimates, headline_indicators
+from evaluation.analyses.weighted import weighted_headline_indicators
+from evaluation.analyses.year_on_year import _p_value, compare_waves, planning_table
+from evaluation.io.survey import load_survey
+from evaluation.synth import generate_survey
+from evaluation.synth.nonresponse import planted_nonresponse
+from evaluation.synth.parameters import wave_parameters
+from evaluation.synth.wave import write_survey_csv
+
+WAVE = 2025
+MIN_CELL = 11
+SUPPRESSED = "[c]"
+
+
+class Tally:
+    """Counts of successes per named figure (coverage or rejections)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, int] = defaultdict(int)
+        self.total: dict[str, int] = defaultdict(int)
+
+    def add(self, name: str, hit: bool) -> None:
+        self.total[name] += 1
+        self.hits[name] += int(bool(hit))
+
+    def rate(self, name: str) -> float:
+        return self.hits[name] / self.total[name] if self.total[name] else math.nan
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _load(frame: pd.DataFrame, folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    write_survey_csv(frame, path)
+    return load_survey(path).frame
+
+
+def _shown(value: object) -> bool:
+    return value != SUPPRESSED and not pd.isna(value)
+
+
+def _wilson(tally: Tally, survey: pd.DataFrame, params) -> None:
+    table = awareness.awareness_by(survey, "role_level")
+    for row in table.itertuples():
+        if row.n >= MIN_CELL:
+            truth = 100 * params.aware_yes[str(row.role_level)]
+            tally.add("Wilson: awareness by role level", row.ci_low <= truth <= row.ci_high)
+    from evaluation.synth.truth import build_effects
+
+    planted = build_effects(params)["confident_to_report"]["p_positive"]["by_ethnicity_group"]
+    table = reporting.confidence_by(survey, "ethnicity_group")
+    for row in table.itertuples():
+        group = str(row.ethnicity_group)
+        if row.n >= MIN_CELL and group in planted:
+            truth = 100 * planted[group]
+            tally.add("Wilson: confidence by ethnicity", row.ci_low <= truth <= row.ci_high)
+
+
+def _year_on_year(tally: Tally, first: pd.DataFrame, second: pd.DataFrame) -> None:
+    table = compare_waves(first, second, WAVE, WAVE + 1)
+    tested = table[table["p_value"].map(_shown)]
+    any_holm = False
+    for row in tested.itertuples():
+        low, high = float(row.change_low), float(row.change_high)
+        low_adj, high_adj = float(row.change_low_adj), float(row.change_high_adj)
+        tally.add("Newcombe 95% (unadjusted): covers true change 0", low <= 0 <= high)
+        tally.add("Newcombe Bonferroni-adjusted: covers true change 0", low_adj <= 0 <= high_adj)
+        tally.add("year-on-year test, unadjusted p < 0.05 (size)", float(row.p_value) < 0.05)
+        not_significant = row.assessment == "no significant change"
+        tally.add(
+            "unadjusted interval excludes 0 beside 'no significant change'",
+            not_significant and not (low <= 0 <= high),
+        )
+        tally.add(
+            "adjusted interval excludes 0 beside 'no significant change'",
+            not_significant and not (low_adj <= 0 <= high_adj),
+        )
+        any_holm |= bool(row.significant)
+    if len(tested):
+        tally.add("Holm family-wise false positives (waves)", any_holm)
+
+
+def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
+    result, _ = awareness.awareness_model(survey)
+    published = awareness.awareness_model_table(survey).set_index("term")
+    frontline = _logit(params.aware_yes["Frontline"])
+    if result.not_estimable:
+        tally.add("waves with a separated awareness-model term", True)
+    else:
+        tally.add("waves with a separated awareness-model term", False)
+    for row in result.coefficients.itertuples():
+        if row.kind != "slope":
+            continue
+        shown = published.loc[row.term]
+        finite = _shown(shown["log_odds"]) and np.isfinite(float(shown["log_odds"]))
+        if row.term in result.not_estimable:
+            tally.add("separated terms published with a finite estimate", finite)
+            continue
+        if not (_shown(shown["ci_low"]) and _shown(shown["ci_high"])):
+            continue
+        if row.variable == "role_level":
+            truth = _logit(params.aware_yes[row.level]) - frontline
+        else:
+            truth = 0.0  # awareness does not depend on ethnicity or organisation type
+        covered = float(shown["ci_low"]) <= truth <= float(shown["ci_high"])
+        tally.add(f"logistic model interval: {row.variable}", covered)
+        tally.add("logistic model interval: every published term", covered)
+        if truth == 0.0 and _shown(shown["p_value"]):
+            tally.add(
+                "logistic model Wald p < 0.05 where truth is 0 (size)",
+                float(shown["p_value"]) < 0.05,
+            )
+        if "wcb_ci_low" in shown and _shown(shown["wcb_ci_low"]) and _shown(shown["wcb_ci_high"]):
+            tally.add(
+                "logistic model wild cluster bootstrap interval: every published term",
+                float(shown["wcb_ci_low"]) <= truth <= float(shown["wcb_ci_high"]),
+            )
+            if truth == 0.0:
+                tally.add(
+                    "logistic model bootstrap p < 0.05 where truth is 0 (size)",
+                    float(shown["wcb_p_value"]) < 0.05,
+                )
+
+    model = reporting.confidence_model(survey).result
+    planted = params.confident_to_report
+    published = reporting.ordinal_model_confidence(survey).set_index("term")
+    for row in model.coefficients.itertuples():
+        if row.kind != "slope":
+            continue
+        shown = published.loc[row.term]
+        if row.term in model.not_estimable:
+            finite = _shown(shown["log_odds"]) and np.isfinite(float(shown["log_odds"]))
+            tally.add("separated terms published with a finite estimate", finite)
+            continue
+        if not (_shown(shown["ci_low"]) and _shown(shown["ci_high"])):
+            continue
+        if row.variable == "role_level":
+            truth = planted.role_level[row.level] - planted.role_level["Frontline"]
+        else:
+            truth = planted.global_majority
+        covered = float(shown["ci_low"]) <= truth <= float(shown["ci_high"])
+        tally.add(f"ordinal model interval: {row.variable}", covered)
+        tally.add("ordinal model interval: every published term", covered)
+    po = model.proportional_odds
+    tally.add("proportional-odds tests not computable (too sparse)", po is None)
+    if po is not None:
+        lr = po.tests.set_index("test").loc["omnibus", "p_value"]
+        tally.add("PO likelihood-ratio omnibus p < 0.05 (size)", lr < 0.05)
+        tally.add("PO likelihood-ratio omnibus p > 0.9", lr > 0.9)
+        brant = po.brant.set_index("test").loc["omnibus", "p_value"]
+        if np.isfinite(brant):
+            tally.add("PO Brant omnibus p < 0.05 (size)", brant < 0.05)
+            tally.add("PO Brant omnibus p > 0.9", brant > 0.9)
+        tally.add("PO Brant omnibus not defined (ill-conditioned)", not np.isfinite(brant))
+
+
+def _chi_square(tally: Tally, survey: pd.DataFrame, rng: np.random.Generator) -> None:
+    shuffled = survey.copy()
+    answered = shuffled["arf_aware"].notna().to_numpy()
+    values = shuffled["arf_aware"].to_numpy().copy()
+    values[answered] = rng.permutation(values[answered])
+    shuffled["arf_aware"] = pd.Categorical(values, categories=survey["arf_aware"].cat.categories)
+    tests = awareness.awareness_trend_tests(shuffled)
+    for row in tests.itertuples():
+        if pd.isna(row.p_value):
+            continue
+        kind = "trend" if row.test.startswith("linear") else "chi-square"
+        tally.add(f"{kind} test by {row.grouping}, p < 0.05 (size)", float(row.p_value) < 0.05)
+
+
+def _power(tally: Tally, survey: pd.DataFrame, rng: np.random.Generator) -> None:
+    headlines = headline_indicators(survey)
+    table = planning_table(headlines, changes=())
+    better = {r.indicator: r.better for r in headline_estimates(survey).itertuples()}
+    for row in table.itertuples():
+        if not _shown(row.detectable_pp) or not _shown(row.baseline_pct):
+            continue
+        p, d = float(row.baseline_pct) / 100, float(row.detectable_pp) / 100
+        q = p + d if better.get(row.indicator, "higher") == "higher" else p - d
+        if not 0 < q < 1:
+            continue
+        n1, n2 = int(row.n), int(row.next_n)
+        x1, x2 = rng.binomial(n1, p), rng.binomial(n2, q)
+        tally.add(
+            "real power at the planning table's detectable change (nominal 80%)",
+            _p_value(x1, n1, x2, n2) < 0.05,
+        )
+
+
+def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
+    sample = planted_nonresponse(workforce, seed)
+    truth = headline_estimates(sample.workforce).set_index("indicator")["pct"]
+    table = weighted_headline_indicators(sample.respondents, sample.margins, min_cell=MIN_CELL)
+    unweighted = headline_estimates(sample.respondents).set_index("indicator")
+    for row in table.itertuples():
+        if not (_shown(row.ci_low) and _shown(row.ci_high)):
+            continue
+        t = float(truth[row.indicator])
+        tally.add(
+            "weighted (raked, Kish) Wilson: covers workforce share",
+            float(row.ci_low) <= t <= float(row.ci_high),
+        )
+        u = unweighted.loc[row.indicator]
+        tally.add(
+            "unweighted Wilson under planted non-response: covers workforce share",
+            float(u["ci_low"]) <= t <= float(u["ci_high"]),
+        )
+
+
+def run(waves: int, respondents: int, seed: int = 1) -> tuple[Tally, float]:
+    """Run the study; returns the tallies and the seconds taken."""
+    params = wave_parameters(WAVE)
+    tally = Tally()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for w in range(waves):
+            base = seed * 1_000_003 + 7 * w
+            rng = np.random.default_rng(base)
+            first = _load(
+                generate_survey(WAVE, respondents, base, with_text=False).frame, folder, "a"
+            )
+            second = _load(
+                generate_survey(WAVE, respondents, base + 1, with_text=False).frame, folder, "b"
+            )
+            workforce = _load(
+                generate_survey(WAVE, 3 * respondents, base + 2, with_text=False).frame,
+                folder,
+                "w",
+            )
+            _wilson(tally, first, params)
+            _year_on_year(tally, first, second)
+            _models(tally, first, params)
+            _chi_square(tally, first, rng)
+            _power(tally, first, rng)
+            _weighted(tally, workforce, base + 3)
+            if (w + 1) % 10 == 0:
+                print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return tally, time.perf_counter() - start
+
+
+def report(tally: Tally) -> pd.DataFrame:
+    """One row per figure: the rate (0-100), its Monte-Carlo standard error and the count."""
+    rows = []
+    for name in sorted(tally.total):
+        rate, n = tally.rate(name), tally.total[name]
+        rows.append(
+            {
+                "figure": name,
+                "percent": round(100 * rate, 1),
+                "mc_se": round(100 * math.sqrt(rate * (1 - rate) / n), 1) if n else math.nan,
+                "count": n,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+QUICK_WAVES, FULL_WAVES = 2, 500
+
+
+def target(name: str) -> tuple[str, tuple[float, float] | None]:
+    """The issue's target for a figure (percent range), by the figure's kind."""
+    if name.startswith(("Wilson", "Newcombe 95%", "weighted")):
+        return "93-97%", (93.0, 97.0)
+    if "model interval" in name or "bootstrap interval" in name:
+        return "92-97%", (92.0, 97.0)
+    if "(size)" in name:
+        return "3-7%", (3.0, 7.0)
+    if name.startswith("separated terms published"):
+        return "0%", (0.0, 0.0)
+    if name.startswith("real power"):
+        return "77-83%", (77.0, 83.0)
+    if name.startswith("adjusted interval excludes 0"):
+        return "0%", (0.0, 0.0)
+    return "", None
+
+
+def figures(quick: bool = False) -> list:
+    """The study as rows of the benchmark harness (``python -m benchmarks``): one per figure,
+    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range."""
+    from benchmarks.harness import Figure
+
+    waves = QUICK_WAVES if quick else FULL_WAVES
+    tally, seconds = run(waves, 400 if quick else 1000)
+    rows = []
+    for row in report(tally).itertuples():
+        text, bounds = target(row.figure)
+        met = None if bounds is None or quick else bounds[0] <= row.percent <= bounds[1]
+        rows.append(
+            Figure(
+                f"simulation/{row.figure}",
+                waves,
+                None,
+                target=text,
+                met=met,
+                note=f"{row.percent}% (MC s.e. {row.mc_se}) of {row.count}",
+            )
+        )
+    rows.append(Figure("simulation/total", waves, seconds))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--waves", type=int, default=500)
+    parser.add_argument("--respondents", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    tally, seconds = run(args.waves, args.respondents, args.seed)
+    table = report(tally)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+        print(
+            f"simulation study: {args.waves} waves of {args.respondents} respondents "
+            f"(seed {args.seed}), {seconds:.0f} s"
+        )
+        print(table.to_string(index=False))
+    if args.out:
+        args.out.write_text(
+            json.dumps(
+                {
+                    "waves": args.waves,
+                    "respondents": args.respondents,
+                    "seed": args.seed,
+                    "seconds": round(seconds, 1),
+                    "figures": table.to_dict("records"),
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
