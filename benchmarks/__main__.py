@@ -20,11 +20,19 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import models_scale, pipeline_scale, report_scale, survey_scale, text_scale
+from benchmarks import (
+    models_scale,
+    pipeline_scale,
+    redaction_benchmark,
+    report_scale,
+    simulation_study,
+    survey_scale,
+    text_scale,
+)
 from benchmarks.harness import Figure, markdown_table
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("survey", "models", "text", "pipeline", "packs", "report")
+AREAS = ("survey", "models", "text", "redaction", "simulation", "pipeline", "packs", "report")
 SURVEY_SIZES = [274, 10_000, 100_000, 1_000_000]
 MODEL_SIZES = [10_000, 100_000, 1_000_000]
 QUICK_SURVEY_SIZES = [274, 2_000]
@@ -49,6 +57,8 @@ def _areas(
             QUICK_MODEL_SIZES if quick else MODEL_SIZES, work, quick
         ),
         "text": text,
+        "redaction": lambda: redaction_benchmark.run(quick)[0],
+        "simulation": lambda: simulation_study.figures(quick),
         "pipeline": lambda: pipeline_scale.run(work, quick),
         "packs": lambda: [] if quick else [pipeline_scale.packs_figure(work)],
         "report": lambda: report_scale.run(

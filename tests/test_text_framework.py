@@ -136,3 +136,18 @@ def test_figures_draw_and_mark_suppressed(transcript) -> None:
     fig = plot_themes_by_group(by_group, "role")
     assert fig.axes[0].get_legend() is not None
     plt.close(fig)
+
+
+def test_prevalence_chart_survives_limits_rounded_past_their_share():
+    """A limit rounded on its own can pass its rounded share (10.0 vs 10.05 -> 10.1): the chart
+    draws a zero-length bar end, it does not fail (an RXN pack failed on this at scale)."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from evaluation.plots.themes import plot_theme_prevalence
+
+    table = pd.DataFrame(
+        {"code_id": ["a", "b"], "n": [40, 40], "count": [4, 20], "pct": [10.0, 50.0],
+         "ci_low": [10.1, 35.2], "ci_high": [23.1, 64.8]}
+    )  # fmt: skip
+    plt.close(plot_theme_prevalence(table))

@@ -30,7 +30,7 @@ from evaluation.analyses.year_on_year import (
 from evaluation.disclosure import audit_table
 from evaluation.instrument import INSTRUMENT_PATH, load_instrument
 from evaluation.io.survey import load_survey
-from evaluation.paths import NOTEBOOKS, SURVEY_DATA
+from evaluation.paths import SURVEY_DATA
 from evaluation.plots.trends import trend_chart
 from evaluation.stats.power import sample_size_per_group
 from evaluation.stats.proportions import newcombe_difference
@@ -197,27 +197,18 @@ def test_trend_chart_shows_suppressed_as_suppressed(large_waves) -> None:
 
 @pytest.mark.slow  # about 15-25 s: a kernel start and two survey loads
 def test_notebook_runs_on_the_synthetic_waves(tmp_path: Path) -> None:
-    papermill = pytest.importorskip("papermill")
+    from dataclasses import replace
+
     waves = SURVEY_DATA / "synthetic"
     if not (waves / "2025" / "survey.csv").exists() or not (waves / "2026" / "survey.csv").exists():
         pytest.skip("the synthetic waves are not generated")
-    from evaluation.pipeline.run import ensure_kernel
+    from evaluation.pipeline.compare import compare_configs
+    from evaluation.pipeline.config import load_config
 
-    ensure_kernel()
-    out = tmp_path / "report"
-    (out / "tables").mkdir(parents=True)  # ReportContext.table does not create it (reported)
-    papermill.execute_notebook(
-        str(NOTEBOOKS / "07_year_on_year.ipynb"),
-        str(tmp_path / "07.ipynb"),
-        parameters={
-            "previous_dir": str(waves / "2025"),
-            "current_dir": str(waves / "2026"),
-            "output_dir": str(out),
-        },
-        kernel_name="arf-eval",
-        cwd=str(NOTEBOOKS),
-        progress_bar=False,
-    )
+    previous = load_config(waves / "2025" / "evaluation.yaml")
+    current = load_config(waves / "2026" / "evaluation.yaml")
+    current = replace(current, output=tmp_path)
+    out = compare_configs(previous, current, progress=False).output_dir
     change = pd.read_csv(out / "tables" / "year_on_year_change.csv", dtype=str)
     assert len(change) == 13 and set(change["correction"]) == {"holm"}
     for name in ("headlines_2025", "headlines_2026", "planning_next_wave"):

@@ -50,7 +50,8 @@ def plot_theme_prevalence(
     ax.errorbar(
         pct[shown],
         y[shown],
-        xerr=[pct[shown] - lo[shown], hi[shown] - pct[shown]],
+        # each limit rounded on its own can pass its rounded share by 0.1: no negative bar
+        xerr=np.clip([pct[shown] - lo[shown], hi[shown] - pct[shown]], 0, None),
         fmt="none",
         ecolor="#333333",
         capsize=3,
