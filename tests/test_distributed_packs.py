@@ -34,6 +34,8 @@ def _config(tmp_path: Path) -> Path:
         "focus_group": str(wave / "focus_group"),
         "codebook": str((wave / bundled["codebook"]).resolve()),
         "margins": str((wave / bundled["margins"]).resolve()),
+        "public_outcomes": str((wave / bundled["public_outcomes"]).resolve()),
+        "arf_status": str((wave / bundled["arf_status"]).resolve()),
         "output": str(tmp_path / "reports"),
         "pack_min_respondents": int(counts.iloc[1]),  # the two largest organisations (or ties)
     }

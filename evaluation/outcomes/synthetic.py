@@ -256,7 +256,8 @@ def from_spec(path: Path | str) -> tuple[Tidy, dict]:
         cohorts = {r.ods_code: int(r.first_year) for r in dated.itertuples()}
     north_west = None
     if spec.get("organisations"):
-        orgs = pd.read_csv(base / spec["organisations"], dtype=str, keep_default_na=False)
+        orgs = pd.read_csv(_organisations_file(base, spec["organisations"]), dtype=str,
+                           keep_default_na=False)  # fmt: skip
         code = "org_code" if "org_code" in orgs.columns else "ods_code"
         orgs = orgs[orgs["org_type"].isin(list(BENCHMARK))]
         north_west = pd.DataFrame(
@@ -271,3 +272,13 @@ def from_spec(path: Path | str) -> tuple[Tidy, dict]:
         effects=spec.get("effects"),
     )
     return Tidy(synthetic.panel, synthetic.organisations), synthetic.truth
+
+
+def _organisations_file(base: Path, name: str) -> Path:
+    """The spec's organisations list: ``workbench`` names the workbench's own list (so a wave
+    folder copied elsewhere still finds it), anything else is relative to the spec."""
+    if str(name) == "workbench":
+        from evaluation.instrument import ORGANISATIONS_PATH
+
+        return Path(ORGANISATIONS_PATH)
+    return base / name

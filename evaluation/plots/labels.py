@@ -166,6 +166,8 @@ def _partner(column: str) -> str | None:
         return "ci_high" + column.removeprefix("ci_low")
     if column.endswith("_low"):
         return column.removesuffix("_low") + "_high"
+    if column.endswith("_low_adj"):  # a multiplicity-adjusted interval (year on year)
+        return column.removesuffix("_low_adj") + "_high_adj"
     return None
 
 
@@ -183,7 +185,9 @@ def _join_intervals(frame: pd.DataFrame) -> pd.DataFrame:
         ]
         position = list(out.columns).index(column)
         label = "95% CI" + str(column).removeprefix("ci_low").replace("_", " ")
-        if not str(column).startswith("ci_low"):
+        if str(column).endswith("_low_adj"):
+            label = column_label(str(column).removesuffix("_low_adj")) + " adjusted CI"
+        elif not str(column).startswith("ci_low"):
             label = column_label(str(column).removesuffix("_low")) + " 95% CI"
         out = out.drop(columns=[column, partner])
         out.insert(position, label, joined)
