@@ -78,7 +78,7 @@ def test_packs_on_a_local_cluster_equal_local_packs(tmp_path):
         )  # fmt: skip
     assert sorted(summary.built) == sorted(units)
     assert list(summary.failed) == ["NO-SUCH-ORG"]
-    assert "no respondents with org_code = 'NO-SUCH-ORG'" in summary.failed["NO-SUCH-ORG"]
+    assert "no org 'NO-SUCH-ORG' among the wave's respondents" in summary.failed["NO-SUCH-ORG"]
     for unit in units:
         local = run_report(
             config, "org", unit, notebooks=notebooks, progress=False, notebook_workers=1,
