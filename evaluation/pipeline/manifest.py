@@ -136,9 +136,7 @@ def write_manifest(
                 .sort_index()
                 .items()
             },
-            "problems": [
-                str(_kept_problem(p, config)) for p in group_problems(loaded.problems)
-            ],
+            "problems": [str(_kept_problem(p, config)) for p in group_problems(loaded.problems)],
         },
         "redactions": _redaction_counts(redactions),
         "tables": _read_index(report_dir / "tables"),
