@@ -289,7 +289,9 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
             if name != organisation_from:
                 sources.setdefault(name, []).append("organisation_from")
     for m in multi:
-        targets = m.columns or {v.name: None for v in _flags(instrument)}
+        targets: dict[str, ColumnRef | None] = dict(m.columns) or {
+            v.name: None for v in _flags(instrument)
+        }
         for name in targets:
             sources.setdefault(name, []).append("multi_select")
     for name in instrument.names:
@@ -331,7 +333,10 @@ def parse_mapping(raw: object, file: str, instrument: Instrument) -> Mapping:
 def _exclude_rules(value: object, problems: list[str]) -> tuple[ExcludeRule, ...]:
     """The mapping's ``exclude_responses``: a list of ``{column, values, reason}``."""
     rules = []
-    for i, spec in enumerate(value or []):
+    if value is not None and not isinstance(value, list):
+        problems.append("exclude_responses must be a list of {column, values, reason}")
+    specs: list[object] = value if isinstance(value, list) else []
+    for i, spec in enumerate(specs):
         where = f"exclude_responses[{i}]"
         if not isinstance(spec, dict) or not {"column", "values"} <= spec.keys():
             problems.append(f"{where} needs 'column' and 'values' (and optionally 'reason')")

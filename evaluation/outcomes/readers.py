@@ -228,7 +228,7 @@ def read_org_workbook(path: Path | str) -> Tidy:
             )
             for block in blocks:
                 pct = _block_pct(block, values, f"{file} sheet {sheet!r}", r)
-                base = _number(values[block.base], f"{file} sheet {sheet!r}", _cell(r, block.base))  # type: ignore[index]
+                base = _number(values[block.base], f"{file} sheet {sheet!r}", _cell(r, block.base))  # type: ignore[index, arg-type]
                 if np.isnan(pct):
                     base = np.nan
                 rows_out.append(
@@ -286,9 +286,10 @@ def read_national_workbook(path: Path | str) -> Tidy:
             elif breakdown.lower() == "region":
                 code, name, group = f"region:{subgroup}", f"{subgroup} (region)", "all"
             elif breakdown.lower() == "ethnic background (summary)":
-                group = NATIONAL_GROUPS.get(subgroup.lower())
-                if group is None:
+                national = NATIONAL_GROUPS.get(subgroup.lower())
+                if national is None:
                     continue
+                group = national
                 code, name = ENGLAND, "England"
             else:
                 continue
@@ -297,7 +298,7 @@ def read_national_workbook(path: Path | str) -> Tidy:
                     continue
                 where = f"{file} sheet {sheet!r}"
                 pct = _block_pct(block, values, where, r)
-                base = _number(values[block.base], where, _cell(r, block.base))  # type: ignore[index]
+                base = _number(values[block.base], where, _cell(r, block.base))  # type: ignore[index, arg-type]
                 rows_out.append(
                     {
                         "ods_code": code,

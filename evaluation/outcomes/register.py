@@ -70,7 +70,7 @@ def read_register(path: Path | str) -> pd.DataFrame:
                 )
         dates.append(date)
     duplicated = raw["ods_code"].str.strip().duplicated(keep="first")
-    for i in np.flatnonzero(duplicated.to_numpy()):
+    for i in map(int, np.flatnonzero(duplicated.to_numpy())):
         problems.append(
             Problem(
                 path.name,

@@ -184,8 +184,8 @@ def simulate_public_outcomes(
         shock = rng.normal(0, 0.03, n_year)[None, :]
         counts, bases = {}, {}
         for group, level in levels.items():
-            n = n_gm if group == "Global Majority" else n_white
-            answered = rng.binomial(n, 0.97)
+            staff = n_gm if group == "Global Majority" else n_white
+            answered = rng.binomial(staff, 0.97)
             logit = (
                 _logit(level / 100)
                 + rng.normal(0, 0.2, n_org)[:, None]

@@ -27,10 +27,13 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from evaluation.errors import InputError, Problem
 from evaluation.paths import REPO_ROOT, REPORTS, SURVEY_DATA
 from evaluation.safe_yaml import load_yaml
+
+Number = TypeVar("Number", int, float)
 
 KNOWN_KEYS = {
     "wave", "survey", "mapping", "focus_group", "codebook", "min_cell", "pack_min_respondents",
@@ -183,8 +186,8 @@ def load_config(path: Path | str) -> EvaluationConfig:
 
 
 def _number(
-    raw: dict, key: str, default: float, kind: type, path: Path, minimum: float
-) -> int | float:
+    raw: dict, key: str, default: Number, kind: type[Number], path: Path, minimum: float
+) -> Number:
     """A numeric setting, or an :class:`InputError` naming the file, the key and the value."""
     value = raw.get(key, default)
     wanted = "a whole number" if kind is int else "a number"

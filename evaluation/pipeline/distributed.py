@@ -94,7 +94,7 @@ def run_packs_distributed(
     summary = PackSummary(scope=scope, too_small=table.loc[~table["gets_pack"], "unit"].tolist())
     chosen = table.loc[table["gets_pack"], "unit"].tolist() if units is None else list(units)
     own_client = not isinstance(scheduler, Client)
-    client = Client(scheduler) if own_client else scheduler
+    client: Client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     books = None if notebooks is None else [str(p) for p in notebooks]
     try:
         shared = client.scatter(inputs, broadcast=True, hash=False)

@@ -103,7 +103,7 @@ def _section_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
 
 def markdown_html(text: str, shift: int = 1) -> str:
     """Markdown as escaped HTML, headings moved down ``shift`` levels (the page has one h1)."""
-    rendered = _markdown(text)
+    rendered = str(_markdown(text))  # mistune's HTML renderer returns a string
 
     def demote(match: re.Match[str]) -> str:
         level = min(int(match.group(2)) + shift, 6)
