@@ -228,7 +228,7 @@ def read_org_workbook(path: Path | str) -> Tidy:
             )
             for block in blocks:
                 pct = _block_pct(block, values, f"{file} sheet {sheet!r}", r)
-                base = _number(values[block.base], f"{file} sheet {sheet!r}", _cell(r, block.base))  # type: ignore[index, arg-type]
+                base = _number(values[block.base], f"{file} sheet {sheet!r}", _cell(r, block.base))  # type: ignore[arg-type]
                 if np.isnan(pct):
                     base = np.nan
                 rows_out.append(
@@ -298,7 +298,7 @@ def read_national_workbook(path: Path | str) -> Tidy:
                     continue
                 where = f"{file} sheet {sheet!r}"
                 pct = _block_pct(block, values, where, r)
-                base = _number(values[block.base], where, _cell(r, block.base))  # type: ignore[index, arg-type]
+                base = _number(values[block.base], where, _cell(r, block.base))  # type: ignore[arg-type]
                 rows_out.append(
                     {
                         "ods_code": code,
