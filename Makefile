@@ -9,7 +9,7 @@ KERNEL := arf-eval
 STAMP := $(VENV)/.installed
 CONFIG ?= survey_data/synthetic/2025/evaluation.yaml
 
-.PHONY: setup report test test-fast lint lab bench synth clean help
+.PHONY: setup report test test-fast lint hooks lab bench synth clean help
 
 help:
 	@echo "make report   build reports/2025/region/report.html and the 2025-2026 comparison"
@@ -17,7 +17,8 @@ help:
 	@echo "make lab      open JupyterLab with the '$(KERNEL)' kernel"
 	@echo "make bench    run the benchmarks (benchmarks/results.json)"
 	@echo "make synth    regenerate the committed synthetic waves"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff check, ruff format --check, mypy (CI runs it before the tests)"
+	@echo "make hooks    install the pre-commit hooks (notebook outputs, large files, secrets)"
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -43,7 +44,12 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check evaluation tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
