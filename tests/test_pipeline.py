@@ -142,11 +142,13 @@ def test_no_personal_data_reaches_any_output_file(first_run):
     assert all(counted[kind] >= 4 for kind in SEEDED), counted  # 3 answers + 1 turn each
 
 
-def test_two_runs_give_identical_tables_and_figures(first_run, small_wave, tmp_path):
+def test_two_runs_give_identical_reports(first_run, small_wave, tmp_path):
+    """Same inputs, same report: tables, figures, executed notebooks and the page itself."""
     config = load_config(_config(tmp_path, small_wave, tmp_path / "reports"))
     second = run_report(config, progress=False).output_dir
     first = first_run.output_dir
-    for kind in ("tables", "figures"):
+    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+    for kind in ("tables", "figures", "notebooks"):
         names = sorted(p.name for p in (first / kind).iterdir())
         assert names == sorted(p.name for p in (second / kind).iterdir())
         for name in names:

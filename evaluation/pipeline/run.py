@@ -88,14 +88,31 @@ def check_parameters(notebooks: list[Path], parameters: dict) -> None:
             )
 
 
-def _relative_metadata(output: Path) -> None:
-    """Executed notebooks name themselves, not the machine's folders, in papermill's metadata."""
+_TIMINGS = ("start_time", "end_time", "duration")  # papermill's, per notebook and per cell
+
+
+def _reproducible_notebook(output: Path) -> None:
+    """An executed notebook that depends only on its inputs: the same wave gives the same bytes.
+
+    Papermill records the machine's paths and, per cell, start and end times, and gives the cell
+    it injects a random id; the kernel adds ``execution`` timestamps. The paths become the
+    notebook's own name, the timings go (the manifest keeps each notebook's run time) and the
+    injected cell gets a fixed id, so two runs of one wave differ nowhere.
+    """
     import nbformat
 
     book = nbformat.read(str(output), as_version=4)
     meta = book.metadata.get("papermill", {})
     meta["input_path"] = f"notebooks/{output.name}"
     meta["output_path"] = f"notebooks/{output.name}"
+    for key in _TIMINGS:
+        meta.pop(key, None)
+    for cell in book.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random one
+        cell.metadata.pop("execution", None)
+        for key in _TIMINGS:
+            cell.metadata.get("papermill", {}).pop(key, None)
     nbformat.write(book, str(output))
 
 
@@ -158,7 +175,7 @@ def execute_notebook(
         shutil.rmtree(sockets, ignore_errors=True)
         if run_dir is not None:
             os.environ.pop(RUN_DIR_ENV, None)
-    _relative_metadata(output)
+    _reproducible_notebook(output)
     return time.perf_counter() - start
 
 
