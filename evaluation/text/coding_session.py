@@ -213,7 +213,7 @@ def reviewed_mask(session: CodingSession, coder: str) -> np.ndarray:
         return np.zeros(len(session.units), dtype=bool)
     log = read_codings_log(path)
     legacy = set(log.loc[log["decision"].isna(), "source_id"])
-    mask = session.units["source_id"].isin(legacy).to_numpy()
+    mask = session.units["source_id"].isin(legacy).to_numpy().copy()
     rows = log[log["decision"].notna()]
     if len(rows):
         mask |= _keys(session.units).isin(set(_unit_keys(session, rows))).to_numpy()
@@ -222,18 +222,10 @@ def reviewed_mask(session: CodingSession, coder: str) -> np.ndarray:
 
 def _unit_keys(session: CodingSession, rows: pd.DataFrame) -> list[str]:
     """The passage (unit key) each row's start falls in."""
-    units = session.units
-    out = []
-    by_source = {s: g for s, g in units.groupby("source_id", sort=False)}
-    for source, start in zip(rows["source_id"], rows["start"], strict=True):
-        group = by_source.get(source)
-        if group is None:
-            continue
-        inside = group[(group["start"] <= int(start)) & (int(start) < group["end"])]
-        if len(inside) == 0 and len(group) == 1:  # an empty answer span
-            inside = group
-        out += list(_keys(inside.head(1)))
-    return out
+    from evaluation.text.segments import segments_to_units
+
+    located = segments_to_units(rows.assign(code_id="-", coder="-"), session.units)
+    return list(_keys(located))
 
 
 def training_data(session: CodingSession) -> tuple[list[str], list[set[str]], pd.DataFrame]:
