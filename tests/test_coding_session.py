@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 from evaluation.cli import app
 from evaluation.errors import InputError
 from evaluation.paths import SURVEY_DATA
-from evaluation.text.codings import read_codings_log
 from evaluation.text.coding_session import (
     CodingSession,
     next_batch,
@@ -27,6 +26,7 @@ from evaluation.text.coding_session import (
     retrain,
     suggestions,
 )
+from evaluation.text.codings import read_codings_log
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
 REPO = Path(__file__).resolve().parents[1]
@@ -161,7 +161,7 @@ def test_two_batches_change_the_codings_file_the_suggester_and_agreement(wave: P
     # the agreement table moved: more shared passages, different statistics
     first_table, second_table = (r.agreement.set_index("code_id") for r in rounds)
     assert second_table.loc["overall", "n_units"] > first_table.loc["overall", "n_units"]
-    assert not table["alpha"].iloc[0] == table["alpha"].iloc[-1]
+    assert table["alpha"].iloc[0] != table["alpha"].iloc[-1]
     # A's free-text codings reach the report's prepared codings, on the redacted answers
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import load_config
@@ -175,7 +175,9 @@ def test_two_batches_change_the_codings_file_the_suggester_and_agreement(wave: P
     answers = {
         f"{r}__{c}": v
         for c in ("comment_change", "comment_other")
-        for r, v in zip(prepared.survey.frame["respondent_id"], prepared.survey.frame[c])
+        for r, v in zip(
+            prepared.survey.frame["respondent_id"], prepared.survey.frame[c], strict=True
+        )
         if isinstance(v, str)
     }
     for row in free.itertuples(index=False):
