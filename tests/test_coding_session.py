@@ -250,3 +250,27 @@ def test_cli_round_trips_a_batch(wave: Path, tmp_path: Path) -> None:
     taken = set(batch["source_id"] + "|" + batch["unit"])
     proposed = pd.read_csv(fresh[-1], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert not taken & set(proposed["source_id"] + "|" + proposed["unit"])
+
+
+def test_notebook_runs_two_batches(tmp_path: Path) -> None:
+    import nbformat
+
+    from evaluation.paths import NOTEBOOKS
+    from evaluation.pipeline.run import ensure_kernel, execute_notebook
+
+    wave = copy_wave(tmp_path)
+    log = wave / "focus_group" / "codings_coder_a.csv"
+    rows_before = len(read_codings_log(log))
+    ensure_kernel()
+    out = tmp_path / "coding_session.ipynb"
+    params = {"config": str(wave / "evaluation.yaml"), "n": 6, "record_as_shown": 2}
+    execute_notebook(NOTEBOOKS / "coding_session.ipynb", out, params)
+    log_after = read_codings_log(log)
+    new = log_after.iloc[rows_before:]
+    assert set(new["batch"]) == {"1", "2"} and (new["decision"] == "reviewed").sum() == 12
+    executed = nbformat.read(str(out), as_version=4)
+    progress_cell = next(c for c in executed.cells if c.source == "cs.progress(session)")
+    shown = progress_cell.outputs[0]["data"]["text/plain"]
+    assert "cv_macro_f1" in shown and "\n2 " in shown  # batches 0, 1 and 2
+    source = nbformat.read(str(NOTEBOOKS / "coding_session.ipynb"), as_version=4)
+    assert all(not c.get("outputs") for c in source.cells if c.cell_type == "code")

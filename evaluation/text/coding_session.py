@@ -612,3 +612,87 @@ def take_batch_file(session: CodingSession, path: Path | str) -> tuple[pd.DataFr
     decisions, passages = read_batch_file(session, path)
     appended = record_decisions(session, decisions, passages, file=str(path))
     return appended, retrain(session)
+
+
+# -- the notebook's panel (ipywidgets) -----------------------------------------------------------
+
+
+class CodingPanel:
+    """A batch as a JupyterLab panel: each passage with a checkbox per candidate code (ticked when
+    suggested, labelled with its probability), a list of further codes to add, and a box for the
+    exact words (the span; empty = the whole passage). **Save** appends the decisions
+    (:func:`record_decisions`) and retrains (:func:`retrain`); ``save()`` does the same from code.
+    """
+
+    def __init__(self, session: CodingSession, batch: pd.DataFrame) -> None:
+        import ipywidgets as w
+
+        self.session, self.batch = session, batch
+        self.shown = suggestions(session, batch)
+        self.result: Round | None = None
+        self._rows: list[tuple[pd.Series, dict[str, w.Checkbox], w.SelectMultiple, w.Text]] = []
+        boxes = []
+        for _, passage in batch.iterrows():
+            mine = self.shown[self.shown["rank"] == passage["rank"]]
+            checks = {
+                c.code_id: w.Checkbox(
+                    value=bool(c.suggested),
+                    description=f"{c.name} ({c.probability:.2f})",
+                    indent=False,
+                )
+                for c in mine.itertuples(index=False)
+            }
+            extra = w.SelectMultiple(
+                options=[c for c in session.codes if c not in checks], description="add", rows=3
+            )
+            quote = w.Text(placeholder="exact words (blank: whole passage)", description="span")
+            self._rows.append((passage, checks, extra, quote))
+            header = w.HTML(
+                f"<b>{passage['rank']}. {passage['source_id']} / {passage['unit']}</b>"
+                f" ({passage['kind']})<br><i>{_escape(str(passage['text']))}</i>"
+            )
+            boxes.append(w.VBox([header, w.HBox(list(checks.values())), w.HBox([extra, quote])]))
+        button = w.Button(description="Save and retrain", button_style="primary")
+        self.output = w.Output()
+        button.on_click(lambda _: self.save())
+        self.widget = w.VBox([*boxes, button, self.output])
+
+    def decisions(self) -> pd.DataFrame:
+        """The panel's state as decisions: ticked suggested codes accepted, unticked rejected,
+        ticked unsuggested or added codes added."""
+        picked = self.shown[self.shown["suggested"]]
+        suggested = set(zip(picked["rank"], picked["code_id"], strict=True))
+        rows = []
+        for passage, checks, extra, quote in self._rows:
+            base = {
+                "source_id": passage["source_id"],
+                "unit": passage["unit"],
+                "quote": quote.value,
+            }
+            for code, box in checks.items():
+                was = (passage["rank"], code) in suggested
+                if was:
+                    rows.append(
+                        {**base, "code_id": code, "decision": "accept" if box.value else "reject"}
+                    )
+                elif box.value:
+                    rows.append({**base, "code_id": code, "decision": "add"})
+            rows += [{**base, "code_id": code, "decision": "add"} for code in extra.value]
+        return pd.DataFrame(rows, columns=["source_id", "unit", "code_id", "decision", "quote"])
+
+    def save(self) -> Round:
+        """Append the decisions shown, retrain, and show the progress table."""
+        record_decisions(self.session, self.decisions(), passages=self.batch)
+        self.result = retrain(self.session)
+        self.output.clear_output()
+        with self.output:
+            from IPython.display import display
+
+            display(self.result.progress)
+        return self.result
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
