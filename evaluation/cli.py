@@ -369,3 +369,19 @@ def code_take_batch(
     appended, measured = take_batch_file(session, file)
     typer.echo(f"appended {len(appended)} rows to {session.codings_file}")
     typer.echo(measured.progress.to_string(index=False))
+
+
+@code_app.command("import")
+@friendly_errors
+def code_import_project(
+    project: Annotated[Path, typer.Argument(help="A .qdpx coded in another tool.")],
+    config: Annotated[Path, typer.Option(help="The wave's evaluation.yaml or folder.")] = Path(),
+) -> None:
+    """Append a project coded elsewhere (from the workbench's export) to its coders' files."""
+    from evaluation.text.coding_session import import_coded_project
+
+    written, warnings = import_coded_project(config, project)
+    for path in written:
+        typer.echo(f"appended to {path}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)

@@ -144,9 +144,21 @@ def session_from_frames(
     return session
 
 
-def open_session(config: Path | str, coder: str, other: str | None = None) -> CodingSession:
-    """A session over a wave (its ``evaluation.yaml`` or folder): the report's redacted inputs,
-    the codings files in the focus-group folder (beside the survey if the wave has none)."""
+@dataclass
+class WaveTexts:
+    """A wave's passages and texts for coding: redacted as the report uses them, and as recorded
+    (to read codings files whose offsets count in the recorded text)."""
+
+    codebook: Codebook
+    units: pd.DataFrame
+    redacted: dict[str, str]
+    folder: Path
+    load_codings: Callable[[], dict[str, pd.DataFrame]]
+
+
+def wave_texts(config: Path | str) -> WaveTexts:
+    """The wave of ``config`` (its ``evaluation.yaml`` or folder), prepared as for the report:
+    pseudonymised, redacted; codings files in the focus-group folder (else beside the survey)."""
     from evaluation.io.transcripts import TRANSCRIPT_SUFFIXES, pseudonymise_focus_groups
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import find_config, load_config
@@ -182,16 +194,53 @@ def open_session(config: Path | str, coder: str, other: str | None = None) -> Co
     def load() -> dict[str, pd.DataFrame]:
         return read_wave_codings(folder, redacted, recorded, group, prepared.names, clear)
 
-    if other is None:  # the one other human coder's file, if there is exactly one
+    return WaveTexts(load_codebook(cfg.codebook), units, redacted, folder, load)
+
+
+def open_session(config: Path | str, coder: str, other: str | None = None) -> CodingSession:
+    """A session over a wave (its ``evaluation.yaml`` or folder): see :func:`wave_texts`.
+
+    ``other`` defaults to the one other human coder with a codings file, if there is one.
+    """
+    wave = wave_texts(config)
+    if other is None:
         others = [
             p.stem.removeprefix("codings_")
-            for p in sorted(folder.glob("codings_*.csv"))
+            for p in sorted(wave.folder.glob("codings_*.csv"))
             if p.stem.removeprefix("codings_") not in (coder_id(coder), RULE_CODER)
         ]
         other = others[0] if len(others) == 1 else None
     return session_from_frames(
-        load_codebook(cfg.codebook), units, redacted, folder, coder, other, load
+        wave.codebook, wave.units, wave.redacted, wave.folder, coder, other, wave.load_codings
     )
+
+
+def import_coded_project(config: Path | str, project: Path | str) -> tuple[list[Path], list[str]]:
+    """``arf-eval code import``: a project coded in another tool (NVivo, ATLAS.ti, MAXQDA,
+    QualCoder), exported by the workbench and coded there, appended to each of its human
+    coders' codings files (``codings_<coder>.csv``) on the wave's redacted texts.
+
+    Returns the files written and the warnings (the REFI-QDA reader's and the alignment's).
+    """
+    from evaluation.text.codings import codings_from_project
+    from evaluation.text.refi_qda import import_qdpx
+
+    wave = wave_texts(config)
+    read = import_qdpx(project, codebook=wave.codebook.to_frame())
+    frames, problems = codings_from_project(
+        read.segments, read.sources, wave.redacted, str(project)
+    )
+    unknown = (
+        sorted(set().union(*(set(f["code_id"]) for f in frames.values())) - set(wave.codebook.ids))
+        if frames
+        else []
+    )
+    if unknown:
+        raise InputError(f"{project}: codes not in the wave's codebook: {unknown}", file=project)
+    written = [
+        append_to_log(codings_path(wave.folder, coder), rows) for coder, rows in frames.items()
+    ]
+    return written, [str(w) for w in [*read.warnings, *problems]]
 
 
 # -- what each coder has seen ----------------------------------------------------------------

@@ -24,6 +24,7 @@ scrubbed).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -192,3 +193,78 @@ def read_wave_codings(
         merged = pd.concat(parts).sort_values("file_row", kind="stable")
         codings[path.stem.removeprefix("codings_")] = _typed(merged)
     return codings
+
+
+def _offset_map(imported: str, reference: str) -> list[int] | None:
+    """Positions of ``imported`` as positions of ``reference`` when the two differ only in CRs
+    of line ends (another tool saved LF text with CRLF, or the reverse); None if they differ
+    otherwise. Identical texts map to themselves."""
+    if imported == reference:
+        return list(range(len(imported) + 1))
+    out, i, j = [], 0, 0
+    while i < len(imported) or j < len(reference):
+        a = imported[i] if i < len(imported) else ""
+        b = reference[j] if j < len(reference) else ""
+        if a and a == b:
+            out.append(j)
+            i, j = i + 1, j + 1
+        elif a == "\r" and imported[i + 1 : i + 2] == "\n" and b == "\n":
+            out.append(j)  # a CR the reference has not: both its edges land before the LF
+            i += 1
+        elif b == "\r" and reference[j + 1 : j + 2] == "\n" and a == "\n":
+            j += 1
+        else:
+            return None
+    out.append(j)
+    return out
+
+
+def coder_slug(name: object) -> str:
+    """A coder's name from another tool as a coder id (``Jo Bloggs`` -> ``jo_bloggs``)."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).lower()).strip("_") or "coder"
+
+
+def codings_from_project(
+    segments: pd.DataFrame, sources: pd.DataFrame, redacted_sources: Mapping[str, str], file: str
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Human codings of a project coded in another tool (REFI-QDA import: ``segments`` and
+    ``sources`` of :class:`~evaluation.text.refi_qda.QdaProject`), as codings-file rows on the
+    wave's redacted texts, one frame per coder, and the warnings.
+
+    The project's sources are the workbench's exported, redacted sources, found by name (the
+    export names each source by its id). A source the other tool saved with other line ends
+    is mapped character by character; one whose text differs otherwise is left out with a
+    warning (positions in it would not mean the same characters). Rows are written with
+    ``text_basis`` ``redacted`` so that the loader keeps their offsets; machine coders are left
+    out (their codings are the workbench's own).
+    """
+    from evaluation.text.segments import is_machine_coder
+
+    problems: list[Problem] = []
+    maps: dict[str, list[int]] = {}
+    for source_id, text in zip(sources["source_id"], sources["text"], strict=True):
+        reference = redacted_sources.get(str(source_id))
+        if reference is None:
+            problems.append(Problem(file, None, "source", source_id, "not a source of this wave"))
+            continue
+        mapping = _offset_map(str(text), reference)
+        if mapping is None:
+            message = "text differs from the wave's redacted text; its codings are left out"
+            problems.append(Problem(file, None, "source", source_id, message))
+            continue
+        maps[str(source_id)] = mapping
+    rows = segments[~segments["coder"].map(is_machine_coder).astype(bool)]
+    rows = rows[rows["source_id"].isin(maps)].copy()
+    rows["start"] = [maps[s][int(a)] for s, a in zip(rows["source_id"], rows["start"], strict=True)]
+    rows["end"] = [maps[s][int(b)] for s, b in zip(rows["source_id"], rows["end"], strict=True)]
+    rows["text"] = [
+        redacted_sources[s][a:b]
+        for s, a, b in zip(rows["source_id"], rows["start"], rows["end"], strict=True)
+    ]
+    rows["coder"] = rows["coder"].map(coder_slug)
+    rows["text_basis"] = REDACTED
+    out = {
+        str(coder): group.reindex(columns=LOG_COLUMNS).reset_index(drop=True)
+        for coder, group in rows.groupby("coder", sort=True)
+    }
+    return out, problems
