@@ -175,7 +175,7 @@ def wave_texts(config: Path | str) -> WaveTexts:
         fg and fg.is_dir() and any(p.suffix.lower() in TRANSCRIPT_SUFFIXES for p in fg.iterdir())
     )
     group = pseudonymise_focus_groups(fg, cfg.facilitators) if has_fg and fg else None
-    folder = fg if fg and fg.is_dir() else Path(loaded.path).parent
+    folder = fg if fg and fg.is_dir() else Path(cfg.survey).parent
     units = session_units(prepared.turns, prepared.survey.frame)
     redacted = {**dict(zip(units["source_id"], units["text"], strict=True)), **prepared.sources}
     raw = loaded.frame
@@ -528,7 +528,7 @@ def _span(
     if start is None or pd.isna(start) or end is None or pd.isna(end):  # type: ignore[arg-type]
         return lo, hi
     try:
-        a, b = int(start), int(end)  # type: ignore[arg-type]
+        a, b = int(float(str(start))), int(float(str(end)))
     except (TypeError, ValueError):
         problems.append(Problem(*where, "start", start, "offsets must be whole numbers"))
         return None
@@ -674,7 +674,7 @@ class CodingPanel:
     """
 
     def __init__(self, session: CodingSession, batch: pd.DataFrame) -> None:
-        import ipywidgets as w
+        import ipywidgets as w  # type: ignore[import-untyped]
 
         self.session, self.batch = session, batch
         self.shown = suggestions(session, batch)
