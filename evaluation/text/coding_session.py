@@ -65,11 +65,12 @@ CV_FOLDS = 3
 
 
 def coder_id(name: str) -> str:
-    """``A`` -> ``coder_a`` (the codings file ``codings_coder_a.csv``); ``coder_a`` stays."""
+    """A coder as named on the command line: ``A`` -> ``coder_a`` (``codings_coder_a.csv``);
+    longer names (``coder_a``, ``jo_bloggs`` from an imported project) stay as they are."""
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise InputError(f"coder {name!r}: use letters, digits, _ or - only")
-    return name if name.lower().startswith("coder_") else f"coder_{name.lower()}"
+    return f"coder_{name.lower()}" if re.fullmatch(r"[A-Za-z]{1,2}", name) else name
 
 
 @dataclass
