@@ -34,7 +34,9 @@ def _row(passage: str, basis: str | None, decision: str | None = None, code: str
 
 def test_free_text_codings_recorded_or_redacted_land_on_the_redacted_answer(tmp_path: Path):
     assert REDACTED["R1__comment_change"].startswith("Ask [name] about it")
-    pd.DataFrame([_row("nothing changed", None)]).to_csv(tmp_path / "codings_coder_a.csv", index=False)
+    pd.DataFrame([_row("nothing changed", None)]).to_csv(
+        tmp_path / "codings_coder_a.csv", index=False
+    )
     rows = [_row("nothing changed", "recorded"), _row("after I reported", "redacted", code="y")]
     pd.DataFrame(rows).to_csv(tmp_path / "codings_coder_b.csv", index=False)
     codings = read_wave_codings(tmp_path, REDACTED, RECORDED, names=NAMES)
