@@ -329,3 +329,59 @@ def outcomes_tidy(
     for name, reason in data.skipped:
         typer.echo(f"skipped {name}: {reason}")
     typer.echo(f"wrote {len(data.panel):,} rows to {out} and the organisations to {organisations}")
+
+
+code_app = typer.Typer(
+    help="The coding loop for spreadsheet coders: a batch to code, then read it back.",
+    no_args_is_help=True,
+)
+app.add_typer(code_app, name="code")
+
+
+@code_app.command("next")
+@friendly_errors
+def code_next_batch(
+    coder: Annotated[str, typer.Option(help="The coder: A (codings_coder_a.csv), B...")],
+    n: Annotated[int, typer.Option(min=1, help="Passages in the batch.")] = 20,
+    config: Annotated[Path, typer.Option(help="The wave's evaluation.yaml or folder.")] = Path(),
+    other: Annotated[str | None, typer.Option(help="The other human coder.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Batch file (default: coding_batches/).")] = None,
+) -> None:
+    """Write the next batch the suggester proposes as a CSV to fill (accept / reject / add)."""
+    from evaluation.text.coding_session import open_session, write_batch_file
+
+    session = open_session(config, coder, other)
+    path = write_batch_file(session, n, out)
+    typer.echo(f"wrote {path}: fill 'decision' (accept / reject; add rows with 'add')")
+
+
+@code_app.command("take")
+@friendly_errors
+def code_take_batch(
+    file: Annotated[Path, typer.Argument(help="A filled batch file from 'arf-eval code next'.")],
+    config: Annotated[Path, typer.Option(help="The wave's evaluation.yaml or folder.")] = Path(),
+    other: Annotated[str | None, typer.Option(help="The other human coder.")] = None,
+) -> None:
+    """Check a filled batch file, append it to the coder's codings file, retrain and measure."""
+    from evaluation.text.coding_session import batch_coder, open_session, take_batch_file
+
+    session = open_session(config, batch_coder(file), other)
+    appended, measured = take_batch_file(session, file)
+    typer.echo(f"appended {len(appended)} rows to {session.codings_file}")
+    typer.echo(measured.progress.to_string(index=False))
+
+
+@code_app.command("import")
+@friendly_errors
+def code_import_project(
+    project: Annotated[Path, typer.Argument(help="A .qdpx coded in another tool.")],
+    config: Annotated[Path, typer.Option(help="The wave's evaluation.yaml or folder.")] = Path(),
+) -> None:
+    """Append a project coded elsewhere (from the workbench's export) to its coders' files."""
+    from evaluation.text.coding_session import import_coded_project
+
+    written, warnings = import_coded_project(config, project)
+    for path in written:
+        typer.echo(f"appended to {path}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)

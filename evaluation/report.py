@@ -28,7 +28,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evaluation.errors import InputError
 from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig, load_config
@@ -264,30 +263,19 @@ def _redacted_codings(
     names: tuple[str, ...],
     group: object | None = None,
     cleared: frozenset[str] = frozenset(),
+    redacted_sources: dict[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Human codings (``codings_<coder>.csv``) moved onto the redacted transcripts.
+    """Human codings (``codings_<coder>.csv``) of transcripts and free-text answers, on the
+    redacted texts (see :func:`evaluation.text.codings.read_wave_codings`)."""
+    from evaluation.text.codings import read_wave_codings
 
-    A coder's offsets point into the transcript as recorded; pseudonymising the speakers and
-    redaction change its length, so each segment's offsets are moved with the same replacements
-    as the turns (``group``: the :class:`~evaluation.io.transcripts.FocusGroupInput`) and its
-    text re-read from the redacted transcript (a coding never carries text the report would have
-    scrubbed, nor a speaker's name).
-    """
-    from evaluation.redact import redact_turns
-    from evaluation.text.segments import read_segments
+    if redacted_sources is None:  # transcripts only: redact them as the turns were
+        from evaluation.redact import redact_turns
 
-    codings = {}
-    for path in sorted(folder.glob("codings_*.csv")):
-        segments = read_segments(path)
-        unknown = sorted(set(segments["source_id"]) - set(raw_sources))
-        if unknown:
-            raise InputError(f"codings refer to transcripts not in the folder: {unknown}", path)
-        sources = raw_sources
-        if group is not None:
-            segments, sources = group.move(segments), group.sources
-        moved, _, _ = redact_turns(segments, sources, names, cleared)
-        codings[path.stem.removeprefix("codings_")] = moved
-    return codings
+        pseudonymised = getattr(group, "sources", raw_sources)
+        empty = pd.DataFrame({"source_id": [], "start": [], "end": [], "text": []})
+        _, redacted_sources, _ = redact_turns(empty, pseudonymised, names, cleared)
+    return read_wave_codings(folder, redacted_sources, raw_sources, group, names, cleared)
 
 
 def read_names(path: Path | str | None) -> tuple[str, ...]:
@@ -346,8 +334,17 @@ def prepare_inputs(
         turn_counts = turn_counts.rename(columns={"source_id": "source"})
         prepared.turns, prepared.sources = turns, sources
         prepared.redactions = pd.concat([counts, turn_counts], ignore_index=True)
-        prepared.codings = _redacted_codings(folder, group.sources, names, group, cleared)
         answers |= group.sources
+    if answers or group is not None:  # codings of transcripts and of free-text answers
+        redacted = {
+            f"{rid}__{c}": v
+            for c in columns
+            for rid, v in zip(frame["respondent_id"], frame[c], strict=True)
+            if isinstance(v, str)
+        } if "respondent_id" in frame.columns else {}  # fmt: skip
+        redacted |= prepared.sources
+        where = folder if folder and folder.is_dir() else private
+        prepared.codings = _redacted_codings(where, answers, names, group, cleared, redacted)
     update_queue(private, find_items(answers, names))
     prepared.names = tuple(names)
     return prepared

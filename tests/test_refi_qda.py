@@ -435,3 +435,58 @@ def test_a_project_without_codings_and_duplicate_source_names(tmp_path: Path) ->
     project = import_qdpx(edited)
     assert project.sources["source_id"].is_unique and len(project.sources) == 2
     assert any("two sources share this name" in w.message for w in project.warnings)
+
+
+def test_machine_coder_is_a_machine_user_and_codes_carry_colours_and_rules(tmp_path: Path) -> None:
+    from evaluation.text.agreement import reliability
+    from evaluation.text.codebook import load_codebook
+    from evaluation.text.segments import MACHINE_CODERS
+
+    frames = _frames()
+    codebook = frames["codebook"].assign(
+        color=["#E69F00", "#EEBC4C", "#56B4E9", "#89CAF0"],
+        include=["Who has heard of it | who has not", pd.NA, pd.NA, "Fear of reprisal"],
+        exclude=[pd.NA, "Awareness in general", pd.NA, pd.NA],
+        examples=[pd.NA, '"Nobody on the ward knows"', pd.NA, pd.NA],
+    )
+    frames["codebook"] = codebook
+    path = _export(tmp_path / "p.qdpx", frames)
+    assert validate_xml(_qde(path), "project") == []
+    root = etree.fromstring(_qde(path))
+    users = {u.get("id"): u.get("name") for u in root.iterfind(".//q:User", NS)}
+    assert users == {"amina": "amina", "rules": MACHINE_CODERS["rules"]}
+    code = root.find(".//q:Code[@name='Awareness']", NS)
+    assert code.get("color") == "#E69F00"
+    memo = code.find("q:Description", NS).text
+    assert memo.startswith("Who knows.\n\nInclude:\n- Who has heard of it\n- who has not")
+    low = root.find(".//q:Code[@name='Low reporting confidence']", NS)
+    assert "Include:\n- Fear of reprisal" in low.find("q:Description", NS).text
+
+    project = import_qdpx(path)
+    kinds = dict(zip(project.coders["coder"], project.coders["kind"], strict=True))
+    assert kinds == {"amina": "human", "rules": "machine"}
+    got = project.codebook.set_index("code_id")
+    for column in ("definition", "include", "exclude", "examples", "color"):
+        assert _values(got[column]) == _values(codebook.set_index("code_id")[column]), column
+
+    # agreement between people leaves the rules out unless asked
+    units = pd.DataFrame({"source_id": ["fg_2025_01"] * 2, "unit": ["2", "3"]})
+    coded = pd.DataFrame(
+        {
+            "source_id": ["fg_2025_01"] * 3,
+            "unit": ["2", "3", "3"],
+            "code_id": ["uneven_awareness", "low_reporting_confidence", "low_reporting_confidence"],
+            "coder": ["amina", "amina", "rules"],
+        }
+    )
+    with pytest.raises(ValueError, match="two coders"):
+        reliability(coded, units, ["uneven_awareness", "low_reporting_confidence"], n_boot=0)
+    table = reliability(
+        coded, units, ["uneven_awareness"], n_boot=0, include_machine=True
+    ).set_index("code_id")
+    assert table.attrs["coders"] == ["amina", "rules"]
+
+    # the workbench's own codebook: every code has a colour, children tinted from the parent's
+    frame = load_codebook().to_frame()
+    assert frame["color"].str.fullmatch(r"#[0-9A-F]{6}").all()
+    assert frame["color"].is_unique

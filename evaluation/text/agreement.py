@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from evaluation.text.segments import is_machine_coder
+
 RELIABLE = 0.800
 TENTATIVE = 0.667
 OVERALL = "overall"
@@ -147,6 +149,14 @@ def presence_matrix(
     return out
 
 
+def human_coders(codings: pd.DataFrame, include_machine: bool = False) -> list[str]:
+    """The coders of ``codings`` in name order, machine coders (the ``rules``) left out unless
+    ``include_machine``: agreement is between people; a rule coder's agreement with a person is
+    a score of the rules, not a reliability."""
+    coders = sorted(str(c) for c in codings["coder"].dropna().unique())
+    return [c for c in coders if include_machine or not is_machine_coder(c)]
+
+
 def reliability(
     codings: pd.DataFrame,
     units: pd.DataFrame,
@@ -154,6 +164,7 @@ def reliability(
     coders: Sequence[str] | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    include_machine: bool = False,
 ) -> pd.DataFrame:
     """Per-code and overall agreement between coders on the presence of each code per unit.
 
@@ -161,9 +172,10 @@ def reliability(
     :func:`evaluation.text.segments.segments_to_units`); ``units``: every unit the coders were
     given. Returns one row per code plus ``overall`` (all unit-by-code decisions pooled) with
     ``n_units, prevalence, percent_agreement, kappa`` (two coders only) ``, kappa_lo, kappa_hi,
-    alpha, alpha_lo, alpha_hi, flag``. Percentages are 0-100.
+    alpha, alpha_lo, alpha_hi, flag``. Percentages are 0-100. ``coders`` defaults to every human
+    coder of ``codings`` (:func:`human_coders`; ``include_machine`` adds the ``rules``).
     """
-    coders = sorted(codings["coder"].unique()) if coders is None else list(coders)
+    coders = human_coders(codings, include_machine) if coders is None else list(coders)
     if len(coders) < 2:
         raise ValueError("agreement needs at least two coders")
     codes = list(codes)
@@ -214,14 +226,15 @@ def disagreements(
     units: pd.DataFrame,
     codes: Sequence[str],
     coders: Sequence[str] | None = None,
+    include_machine: bool = False,
 ) -> pd.DataFrame:
     """The passages where coders disagree: one row per unit and code not applied by all coders.
 
     Returns ``source_id, unit, speaker_or_respondent`` (if ``units`` has it), ``code_id,
     applied_by, not_applied_by, text`` (if ``units`` has it): the list a coding team reviews to
-    sharpen the codebook's definitions.
+    sharpen the codebook's definitions. Machine coders are left out unless ``include_machine``.
     """
-    coders = sorted(codings["coder"].unique()) if coders is None else list(coders)
+    coders = human_coders(codings, include_machine) if coders is None else list(coders)
     codes = list(codes)
     presence = presence_matrix(codings, units, codes, coders)
     unit_i, code_j = np.nonzero(presence.min(axis=-1) != presence.max(axis=-1))

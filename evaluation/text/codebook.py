@@ -7,6 +7,7 @@ missing, the hierarchy loops, a rule pattern does not compile or a code names an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,17 @@ FRAME_COLUMNS = [
     "examples",
     "principle",
     "patterns",
+    "color",
 ]
+# Okabe-Ito (colour-blind safe) for top-level themes; a theme's children get tints of its colour.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999")
+_TINTS = (0.3, 0.5, 0.65)
+
+
+def _tint(color: str, share: float) -> str:
+    """``color`` mixed with white (``share`` of white), as ``#RRGGBB``."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * share):02X}" for c in rgb)
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class Code:
     exclude: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    color: str | None = None  # "#RRGGBB" from the YAML; None: the palette's (Codebook.colors)
 
 
 @dataclass(frozen=True)
@@ -91,8 +103,30 @@ class Codebook:
             parent = self[parent].parent
         return out
 
+    def colors(self) -> dict[str, str]:
+        """Each code's display colour (exported to REFI-QDA): the YAML's ``color`` if given, else
+        the palette's colour of its top-level theme, tinted for children, so themes read as
+        families in another tool."""
+        out: dict[str, str] = {}
+        roots = [c.code_id for c in self.codes if c.parent is None]
+        for code in self.codes:
+            if code.color:
+                out[code.code_id] = code.color.upper()
+                continue
+            chain = [code.code_id, *self.ancestors(code.code_id)]
+            root = chain[-1]
+            base = PALETTE[roots.index(root) % len(PALETTE)]
+            if len(chain) == 1:
+                out[code.code_id] = base
+            else:
+                siblings = self.children(chain[1])
+                share = _TINTS[siblings.index(code.code_id) % len(_TINTS)]
+                out[code.code_id] = _tint(base, share)
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """One row per code; list fields joined with " | " so the frame writes cleanly to CSV."""
+        colors = self.colors()
         rows = [
             {
                 "code_id": c.code_id,
@@ -104,6 +138,7 @@ class Codebook:
                 "examples": " | ".join(c.examples),
                 "principle": self.principles.get(c.principle, c.principle),
                 "patterns": " | ".join(c.patterns),
+                "color": colors[c.code_id],
             }
             for c in self.codes
         ]
@@ -201,6 +236,14 @@ def parse_codebook(data: Any, file: str = "<codebook>") -> Codebook:
                     Problem(file, None, "patterns", pattern, f"code {code_id!r}: {err}")
                 )
         parent = raw.get("parent")
+        color = raw.get("color")
+        if color is not None and not (
+            isinstance(color, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", color.strip())
+        ):
+            problems.append(
+                Problem(file, None, "color", color, f"code {code_id!r}: color must be #RRGGBB")
+            )
+            color = None
         codes.append(
             Code(
                 code_id=code_id,
@@ -212,6 +255,7 @@ def parse_codebook(data: Any, file: str = "<codebook>") -> Codebook:
                 exclude=_text_list(raw.get("exclude"), code_id, "exclude", problems, file),
                 examples=_text_list(raw.get("examples"), code_id, "examples", problems, file),
                 patterns=patterns,
+                color=None if color is None else color.strip(),
             )
         )
     problems.extend(_check_hierarchy(codes, file))

@@ -51,7 +51,7 @@ import pandas as pd
 from lxml import etree
 
 from evaluation.errors import InputError, Problem
-from evaluation.text.segments import SEGMENT_COLUMNS
+from evaluation.text.segments import MACHINE_CODERS, SEGMENT_COLUMNS, is_machine_coder
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -69,6 +69,41 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # "key: value" lines the workbench appends to descriptions so that ids survive a round trip.
 _CODE_KEYS = ("code_id", "principle")
 _SELECTION_KEYS = ("confidence", "codebook_version")
+# Sections of a code's description (its memo in QualCoder, its description in NVivo), after the
+# definition: the codebook's coding rules travel with the code.
+_RULE_SECTIONS = (("include", "Include"), ("exclude", "Exclude"), ("examples", "Examples"))
+
+
+def code_memo(definition: object, include: object, exclude: object, examples: object) -> str:
+    """A code's definition followed by its coding rules, as a memo other tools show.
+
+    List fields are the codebook frame's ``" | "``-joined text; each becomes a section
+    (``Include:`` / ``Exclude:`` / ``Examples:``) of ``- `` lines.
+    """
+    parts = ["" if pd.isna(definition) else str(definition).strip()]
+    for value, (_, title) in zip((include, exclude, examples), _RULE_SECTIONS, strict=True):
+        items = [] if pd.isna(value) else [v.strip() for v in str(value).split(" | ") if v.strip()]
+        if items:
+            parts.append(f"{title}:\n" + "\n".join(f"- {item}" for item in items))
+    return "\n\n".join(part for part in parts if part)
+
+
+def split_memo(body: str) -> dict[str, object]:
+    """:func:`code_memo` read back: ``definition`` and the ``" | "``-joined rule sections."""
+    out: dict[str, object] = {"definition": body.strip() or pd.NA}
+    out.update({key: pd.NA for key, _ in _RULE_SECTIONS})
+    titles = {f"{title}:": key for key, title in _RULE_SECTIONS}
+    blocks = body.strip().split("\n\n")
+    definition: list[str] = []
+    for block in blocks:
+        lines = block.strip().splitlines()
+        key = titles.get(lines[0].strip()) if lines else None
+        if key and all(line.strip().startswith("- ") for line in lines[1:]) and len(lines) > 1:
+            out[key] = " | ".join(line.strip()[2:].strip() for line in lines[1:])
+        else:
+            definition.append(block)
+    out["definition"] = "\n\n".join(definition).strip() or pd.NA
+    return out
 
 
 def stable_guid(kind: str, key: str) -> str:
@@ -124,8 +159,11 @@ def export_qdpx(
     """Write a whole coded project as a REFI-QDA ``.qdpx`` file and return its path.
 
     ``codebook``: ``code_id, name, parent, definition, principle`` (optional ``color`` as
-    ``#RRGGBB``, ``is_codable``). ``sources``: ``source_id, kind, text, case_id``. ``segments``: the
-    coded-segment contract columns. ``cases``: ``case_id`` plus attribute columns, written as typed
+    ``#RRGGBB``, ``is_codable``, and ``include, exclude, examples``, which are written after the
+    definition in the code's description: the memo QualCoder and NVivo show). Machine coders
+    (:data:`MACHINE_CODERS`) get a user whose name says so, their coder id in the user's ``id``.
+    ``sources``: ``source_id, kind, text, case_id``. ``segments``: the coded-segment contract
+    columns. ``cases``: ``case_id`` plus attribute columns, written as typed
     Variables. ``turns`` (``source_id, speaker``) says which speakers took part in which transcript.
 
     Cases are every case id in ``cases``, in ``sources.case_id``, among the turns' speakers and the
@@ -198,7 +236,10 @@ def _build_project_xml(
     if coders:
         users = etree.SubElement(root, f"{{{ns}}}Users")
         for coder in coders:
-            etree.SubElement(users, f"{{{ns}}}User", guid=stable_guid("user", coder), name=coder)
+            name = MACHINE_CODERS.get(coder, coder)
+            etree.SubElement(
+                users, f"{{{ns}}}User", guid=stable_guid("user", coder), name=_xml_safe(name)
+            ).set("id", _xml_safe(coder))
 
     book = etree.SubElement(root, f"{{{ns}}}CodeBook")
     _append_codes(etree.SubElement(book, f"{{{ns}}}Codes"), codes, ns)
@@ -267,9 +308,8 @@ def _append_codes(parent: etree._Element, codes: pd.DataFrame, ns: str) -> None:
         if not pd.isna(row["color"]):
             element.set("color", str(row["color"]))
         extra = {"code_id": row["code_id"], "principle": row["principle"]}
-        etree.SubElement(element, f"{{{ns}}}Description").text = _with_keys(
-            row["definition"], extra
-        )
+        memo = code_memo(row["definition"], row["include"], row["exclude"], row["examples"])
+        etree.SubElement(element, f"{{{ns}}}Description").text = _with_keys(memo, extra)
         for child in children.get(row["code_id"], []):
             add(element, child)
 
@@ -418,7 +458,9 @@ def _check_codebook(codebook: pd.DataFrame) -> pd.DataFrame:
     """The codebook with optional columns filled, after checking ids and the hierarchy."""
     _require_columns(codebook, ["code_id", "name", "parent", "definition"], "codebook")
     frame = codebook.copy()
-    for column, default in (("principle", pd.NA), ("color", pd.NA), ("is_codable", True)):
+    defaults = {"principle": pd.NA, "color": pd.NA, "is_codable": True}
+    defaults |= {key: pd.NA for key, _ in _RULE_SECTIONS}
+    for column, default in defaults.items():
         if column not in frame.columns:
             frame[column] = default
     frame["code_id"] = frame["code_id"].astype(str)
@@ -553,10 +595,12 @@ def _write_zip(path: Path, entries: Mapping[str, bytes]) -> Path:
 class QdaProject:
     """A REFI-QDA project read into the workbench's tidy frames.
 
-    ``codebook``: ``code_id, name, parent, definition, principle, guid, is_codable, color``.
+    ``codebook``: ``code_id, name, parent, definition, principle, include, exclude, examples,
+    guid, is_codable, color`` (the rule sections read back from the code's description).
     ``sources``: ``source_id, kind, text, case_id, guid`` (``kind`` is NA unless the workbench wrote
     it; ``case_id`` is set when exactly one case refers to the source). ``segments``: the contract
-    columns, offsets in code points of ``sources.text``. ``coders``: ``coder, guid, user_id``.
+    columns, offsets in code points of ``sources.text``. ``coders``: ``coder, guid, user_id,
+    kind`` (``machine`` for the workbench's rule coder, else ``human``).
     ``cases``: ``case_id`` plus one typed column per Variable. ``warnings``: what could not be read.
     """
 
@@ -625,7 +669,7 @@ def import_qdpx(path: str | Path, codebook: pd.DataFrame | None = None) -> QdaPr
         if codebook is not None:
             codes = _match_codebook(codes, codebook)
         code_ids = dict(zip(codes["guid"], codes["code_id"], strict=True))
-        coders = _read_users(root)
+        coders = _read_users(root, ours)
         cases, selection_case, source_cases = _read_cases(root, file, warnings)
         version = _description_keys(_text(_first(root, "Description"))).get("codebook_version")
         reader = _SourceReader(archive, members, file, ours, b"\r\n" in raw, warnings)
@@ -726,7 +770,7 @@ def _slug(name: str) -> str:
 
 
 def _empty_codebook() -> pd.DataFrame:
-    columns = [*CODEBOOK_COLUMNS, "guid", "is_codable", "color"]
+    columns = [*CODEBOOK_COLUMNS, "include", "exclude", "examples", "guid", "is_codable", "color"]
     return pd.DataFrame({c: pd.Series([], dtype="string") for c in columns}).astype(
         {"is_codable": "boolean"}
     )
@@ -750,6 +794,7 @@ def _read_codes(codes: etree._Element, file: str, warnings: list[Problem]) -> pd
             guid = stable_guid("imported-code", f"{parent}/{name}")
         description = _text(_first(node, "Description"))
         keys = _description_keys(description)
+        memo = split_memo(_description_body(description, _CODE_KEYS))
         code_id = keys.get("code_id") or _slug(name)
         base, n = code_id, 1
         while code_id in taken:
@@ -761,8 +806,11 @@ def _read_codes(codes: etree._Element, file: str, warnings: list[Problem]) -> pd
                 "code_id": code_id,
                 "name": name,
                 "parent": parent,
-                "definition": _description_body(description, _CODE_KEYS) or pd.NA,
+                "definition": memo["definition"],
                 "principle": keys.get("principle", pd.NA),
+                "include": memo["include"],
+                "exclude": memo["exclude"],
+                "examples": memo["examples"],
                 "guid": guid,
                 "is_codable": (node.get("isCodable") or "true").strip().lower() in ("true", "1"),
                 "color": node.get("color") or pd.NA,
@@ -800,14 +848,23 @@ def _match_codebook(codes: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame
     return frame
 
 
-def _read_users(root: etree._Element) -> pd.DataFrame:
-    """Users: ``coder`` (name, else id, else GUID), ``guid``, ``user_id``, ``key`` (for lookup)."""
+def _read_users(root: etree._Element, ours: bool = False) -> pd.DataFrame:
+    """Users: ``coder``, ``guid``, ``user_id``, ``kind`` (``human``/``machine``), ``key``.
+
+    ``coder`` is the name (else id, else GUID); in the workbench's own files the id, which is the
+    coder id (a machine user's name says it is a machine). A machine user another tool kept
+    under its exported name is read back as the machine coder's id.
+    """
     rows = []
     for user in _children(_first(root, "Users"), "User"):
         guid = _guid(user.get("guid"))
-        coder = user.get("name") or user.get("id") or user.get("guid") or "unknown"
-        rows.append({"coder": coder, "guid": guid, "user_id": user.get("id"), "key": guid})
-    frame = pd.DataFrame(rows, columns=["coder", "guid", "user_id", "key"])
+        name, user_id = user.get("name"), user.get("id")
+        coder = (user_id if ours else None) or name or user_id or user.get("guid") or "unknown"
+        machine = {label: coder_id for coder_id, label in MACHINE_CODERS.items()}
+        coder = machine.get(coder, coder)  # a machine user kept by another tool
+        kind = "machine" if is_machine_coder(coder) else "human"
+        rows.append({"coder": coder, "guid": guid, "user_id": user_id, "kind": kind, "key": guid})
+    frame = pd.DataFrame(rows, columns=["coder", "guid", "user_id", "kind", "key"])
     return frame.astype("string")
 
 

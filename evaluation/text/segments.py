@@ -27,6 +27,16 @@ SEGMENT_COLUMNS = [
     "confidence",
     "codebook_version",
 ]
+# Coders that are not people, with the name they carry in exports (REFI-QDA users): left out of
+# agreement between human coders unless asked (evaluation.text.agreement.reliability).
+MACHINE_CODERS = {"rules": "Machine coding: codebook rules (not a human coder)"}
+
+
+def is_machine_coder(coder: object) -> bool:
+    """Whether a coder id (or its exported user name) is a machine, not a person."""
+    return str(coder) in MACHINE_CODERS or str(coder) in MACHINE_CODERS.values()
+
+
 UNIT_COLUMNS = ["source_id", "unit", "speaker_or_respondent", "start", "end", "text"]
 ANSWER_UNIT = "answer"
 
