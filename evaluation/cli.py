@@ -230,9 +230,9 @@ def export_themes(
     codebook: Annotated[Path | None, typer.Option(help="Codebook YAML.")] = None,
 ) -> None:
     """Code a wave's transcripts and free text and export the themes (REFI-QDA, CSV, Parquet)."""
+    from evaluation.inputs import read_names
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import find_config, load_config
-    from evaluation.report import read_names
     from evaluation.text.project import export_wave_themes
 
     cfg = load_config(find_config(wave))

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evaluation.inputs import prepare_inputs
 from evaluation.io.survey import load_survey
 from evaluation.paths import SURVEY_DATA
-from evaluation.report import prepare_inputs
 from evaluation.text import refi_qda
 from evaluation.text.codebook import load_codebook
 from evaluation.text.exports import sample_free_text_sources

@@ -146,7 +146,7 @@ def export_wave_themes(
     facilitators: tuple[str, ...] = ("F",),
 ) -> list[Path]:
     """``arf-eval export-themes``: redact, code and export a loaded wave's themes into ``out``."""
-    from evaluation.report import prepare_inputs
+    from evaluation.inputs import prepare_inputs
 
     prepared = prepare_inputs(loaded, focus_group, names, facilitators)  # type: ignore[arg-type]
     project = build_theme_project(
