@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import InputError
 
 app = typer.Typer(
@@ -210,7 +211,7 @@ def compare(
 @friendly_errors
 def audit(
     report_dir: Annotated[Path, typer.Argument(help="A report folder (with tables/).")],
-    min_cell: Annotated[int, typer.Option(help="Minimum cell size.")] = 11,
+    min_cell: Annotated[int, typer.Option(help="Minimum cell size.")] = DEFAULT_MIN_CELL,
 ) -> None:
     """Check every published table for small or recoverable cells; non-zero exit if any."""
     from evaluation.audit import audit_exit_code

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.disclosure import MARKER, suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, suppress
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.crosstabs import proportion_by
 
@@ -207,7 +207,7 @@ def headline_estimates(
     return pd.DataFrame(rows)
 
 
-def suppress_headlines(estimates: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
+def suppress_headlines(estimates: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Small-cell suppression of an indicator table through :func:`evaluation.disclosure.suppress`.
 
     An indicator whose denominator ``n``, positive count ``n_positive`` or complement
@@ -229,7 +229,7 @@ def suppress_headlines(estimates: pd.DataFrame, min_cell: int = 11) -> pd.DataFr
 
 def headline_indicators(
     frame: pd.DataFrame,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     definitions: Sequence[Headline] = HEADLINES,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:
@@ -315,38 +315,9 @@ GAP_COLUMNS = (
 )  # fmt: skip
 
 
-def _register_gaps(func):
-    from evaluation.analyses.survey_common import published
-
-    return published(
-        "equity_gaps",
-        "Global Majority / White gaps of the headline items, with intervals and tests.",
-        {
-            "variable": "survey item (variable name; wording in the instrument dictionary)",
-            "finding": "what the share is, in words",
-            "better": "which direction is favourable (higher / lower)",
-            "n_gm": "Global Majority respondents who answered",
-            "pct_gm": "% of them giving the favourable (or, for racism, the harmful) answer",
-            "ci_low_gm": "lower limit of its 95% Wilson interval",
-            "ci_high_gm": "upper limit of its 95% Wilson interval",
-            "n_white": "White respondents who answered",
-            "pct_white": "% of them giving the favourable (or harmful) answer",
-            "ci_low_white": "lower limit of its 95% Wilson interval",
-            "ci_high_white": "upper limit of its 95% Wilson interval",
-            "gap_pp": "Global Majority minus White, percentage points",
-            "gap_low": "lower limit of Newcombe's 95% interval for the gap",
-            "gap_high": "upper limit of Newcombe's 95% interval for the gap",
-            "p_value": "chi-square test of the 2 x 2 table (no continuity correction)",
-            "p_holm": "p-value Holm-corrected across the items of the table",
-            "significant": "significant at 5% after the Holm correction",
-        },
-    )(func)
-
-
-@_register_gaps
 def equity_gaps(
     frame: pd.DataFrame,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     topics: Sequence[tuple[str, str, str]] = GAP_TOPICS,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.inputs import PREVIOUS_CACHE, RUN_FILE, WORK_DIR, load_inputs, scope_survey
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig, load_config
@@ -96,7 +97,7 @@ class ReportContext:
     section: int
     scope: str = "region"
     scope_value: str | None = None
-    min_cell: int = 11
+    min_cell: int = DEFAULT_MIN_CELL
     published: bool = False  # True in an ``arf-eval run``; False in a scratch (hand) run
     survey: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     previous: pd.DataFrame | None = field(default=None, repr=False)  # comparison reports
@@ -138,11 +139,24 @@ class ReportContext:
             return f"{self.survey['org_name'].iloc[0]} ({self.scope_value})"
         return f"{self.scope_value}"
 
+    def publish(self, name: str, note: str = "") -> pd.DataFrame:
+        """Build the declared survey table ``name`` (:mod:`evaluation.analyses.tables`) from the
+        scoped survey, publish it under its declared title and return it (for a figure)."""
+        from evaluation.analyses.tables import TABLES, build_table
+
+        frame = build_table(name, self.survey, self.min_cell)
+        title = TABLES[name].title.format(scope=self.scope_label)
+        self.table(frame, name, title, note or str(frame.attrs.get("note", "")))
+        return frame
+
     def table(self, frame: pd.DataFrame, name: str, title: str, note: str = "") -> None:
-        """Audit, write and show a publishable table as "Table <section>.<k>"."""
+        """Round (:mod:`evaluation.rounding`), audit, write and show a publishable table as
+        "Table <section>.<k>"."""
         from evaluation.disclosure import audit_table
+        from evaluation.rounding import round_published
         from evaluation.safe_output import safe_path, write_csv
 
+        frame = round_published(frame)
         problems = audit_table(frame, min_cell=self.min_cell)
         if problems:
             listed = "; ".join(str(p) for p in problems[:5])

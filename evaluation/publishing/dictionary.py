@@ -1,9 +1,12 @@
-"""The table dictionary: what every column of every published table means.
+"""The table dictionary: what every column of every published table means, and whom it counts.
 
 Written as ``table_dictionary.csv`` at the top of a report folder (beside ``tables/``, so that the
-disclosure audit of ``tables/*.csv`` only sees tables of results). Column descriptions come from
-the analyses that make the tables (:func:`evaluation.analyses.survey_common.table_dictionary`),
-else from the conventions every table shares.
+disclosure audit of ``tables/*.csv`` only sees tables of results), from the report's own
+``tables/index.json`` (so it covers every table the report holds, whichever notebook published
+it) and the declarations of :mod:`evaluation.analyses.tables` (population and a description of
+every column). A column no declaration describes is written with an empty description, which
+the report's tests refuse. Its first row states the rule every table follows (populations,
+"Prefer not to say", rounding, the suppression marker).
 """
 
 from __future__ import annotations
@@ -13,49 +16,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.disclosure import MARKER
+from evaluation.analyses.tables import POPULATION_RULE, declared
 from evaluation.safe_output import write_csv
 
-SHARED_COLUMNS = {
-    "n": "respondents in the group who answered (the denominator)",
-    "count": "respondents giving the answer",
-    "pct": "percentage of the group (0-100)",
-    "ci_low": "lower limit of the 95% Wilson interval (0-100)",
-    "ci_high": "upper limit of the 95% Wilson interval (0-100)",
-    "response": "the answer option",
-    "method": "how the interval or test was computed",
-    "p_value": "p-value of the test",
-    "p_adjusted": "p-value adjusted for multiple comparisons (method named in the table)",
-}
-SUPPRESSION_NOTE = f"{MARKER} marks a value suppressed because it rests on too few respondents"
+COLUMNS = ["table", "number", "title", "population", "column", "description"]
 
 
 def table_dictionary_frame(report_dir: Path) -> pd.DataFrame:
-    """One row per column of each published table: table, number, title, column, description."""
-    from evaluation.analyses.survey_common import table_dictionary
-
-    known = {
-        (row.table, row.column): row.description
-        for row in table_dictionary().itertuples(index=False)
-    }
+    """One row per column of each published table, after a first row with the shared rule."""
     index_path = Path(report_dir) / "tables" / "index.json"
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    rows = []
+    rows = [{"table": "(all tables)", "number": "", "title": "", "population": POPULATION_RULE,
+             "column": "", "description": ""}]  # fmt: skip
     for name, entry in sorted(index.items(), key=lambda kv: _number_key(kv[1]["number"])):
+        spec = declared(name)
+        described = dict(spec.columns) if spec else {}
         for column in entry["columns"]:
-            description = known.get((name, column)) or SHARED_COLUMNS.get(column, "")
             rows.append(
                 {
                     "table": name,
                     "number": entry["number"],
                     "title": entry["title"],
+                    "population": spec.population if spec else "",
                     "column": column,
-                    "description": description,
+                    "description": described.get(column, ""),
                 }
             )
-    frame = pd.DataFrame(rows, columns=["table", "number", "title", "column", "description"])
-    frame.attrs["note"] = SUPPRESSION_NOTE
-    return frame
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _number_key(number: str) -> tuple[int, ...]:
