@@ -10,10 +10,12 @@ comparison and the planning table all read the same definitions.
 
 Assumptions, for every indicator:
 
-- the population is the respondents who match the filter *and answered the question*; a missing
-  answer is left out of the denominator (as in the NHS Staff Survey), "Prefer not to say" and
-  "Not sure" stay in it (answered, not favourable), so "% experienced racism" counts those who
-  said Yes among all who answered;
+- the population is the respondents who match the filter *and answered the question*, the one
+  definition of every published share (:meth:`evaluation.instrument.Instrument.answered`): a
+  missing answer and "Prefer not to say" are left out of the denominator (as in the NHS Staff
+  Survey, and as in the reporting funnel, so "reported it" is one figure everywhere); "Not sure"
+  stays in it (answered, not favourable), so "% experienced racism" counts those who said Yes
+  among all who answered Yes or No;
 - respondents are treated as a simple random sample of staff: the Wilson 95% interval ignores
   clustering within organisations and non-response bias, so intervals are somewhat too narrow;
 - estimates are unweighted shares of respondents, not of the workforce.
@@ -186,7 +188,7 @@ def headline_estimates(
     instrument = instrument or load_instrument()
     rows = []
     for h in definitions:
-        subset = frame.loc[h.in_population(frame)]
+        subset = instrument.without_residual(frame.loc[h.in_population(frame)], [h.variable])
         positive = h.positive_answers(instrument)
         est = proportion_by(subset, h.variable, positive, weights=weights).iloc[0]
         extra = {"n_eff": float(est["n_eff"])} if weights else {}
@@ -336,6 +338,7 @@ def equity_gaps(
     from evaluation.stats.proportions import newcombe_difference
 
     instrument = instrument or load_instrument()
+    frame = instrument.without_residual(frame, [variable for variable, _, _ in topics])
     rows, hidden = [], []
     small_counts: list[dict[str, tuple[int, int]]] = []
     for variable, finding, better in topics:
