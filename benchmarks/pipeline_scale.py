@@ -38,9 +38,9 @@ import pandas as pd
 import yaml
 
 from benchmarks.harness import Figure, clock, run_isolated
+from evaluation.analyses.units import pack_units
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import EvaluationConfig, load_config
-from evaluation.pipeline.packs import pack_units
 from evaluation.pipeline.run import KERNEL_NAME, execute_notebook, report_notebooks
 
 DEFAULT_CONFIG = SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml"

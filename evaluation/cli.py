@@ -154,7 +154,12 @@ def run(
         if pdf:
             _print_pdf(result.output_dir / "report.html")
         return
-    summary = run_packs(cfg, scope, workers=workers or None, progress=progress, scheduler=scheduler)
+    if scheduler:
+        from evaluation.pipeline.distributed import run_packs_distributed
+
+        summary = run_packs_distributed(cfg, scope, scheduler, progress=progress)
+    else:
+        summary = run_packs(cfg, scope, workers=workers or None, progress=progress)
     typer.echo(summary.text())
     if not summary.ok:
         raise typer.Exit(1)
@@ -298,9 +303,10 @@ def import_themes(
     out: Annotated[Path, typer.Option(help="Folder for the tidy CSV frames.")],
 ) -> None:
     """Import a REFI-QDA project or codebook made by another tool into tidy CSV frames."""
+    from evaluation.paths import CODEBOOK
     from evaluation.text.project import import_themes_to_folder
 
-    written, warnings = import_themes_to_folder(project, out)
+    written, warnings = import_themes_to_folder(project, out, CODEBOOK)
     for path in written:
         typer.echo(f"wrote {path}")
     for warning in warnings:

@@ -14,8 +14,6 @@ import ast
 import json
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "evaluation"
 GENERAL = ("evaluation.stats", "evaluation.disclosure", "evaluation.text")
@@ -23,8 +21,14 @@ ARF_OR_ORCHESTRATION = (
     "evaluation.analyses", "evaluation.instrument", "evaluation.inputs", "evaluation.publishing",
     "evaluation.pipeline", "evaluation.cli", "evaluation.explore", "evaluation.io",
     "evaluation.synth", "evaluation.outcomes", "evaluation.plots", "evaluation.audit",
-    "evaluation.release_audit",
+    "evaluation.release_audit", "evaluation.paths",
 )  # fmt: skip
+# Known, dated exceptions: (importer, imported) -> why it is still there. Delete a line when the
+# change it names lands; the test below then holds the rule for it too.
+PENDING = {
+    ("evaluation.text.project", "evaluation.inputs"): "export_wave_themes prepares the inputs; "
+    "it moves to the application layer (cli) with the theme export/import commands",
+}
 
 
 def _module(path: Path) -> str:
@@ -61,9 +65,6 @@ def _within(module: str, layers: tuple[str, ...]) -> bool:
     return any(module == layer or module.startswith(layer + ".") for layer in layers)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="not yet: text.project imports evaluation.inputs (prepare_inputs)"
-)
 def test_general_layers_know_nothing_of_the_arf_or_orchestration() -> None:
     graph = _graph()
     wrong = sorted(
@@ -71,12 +72,11 @@ def test_general_layers_know_nothing_of_the_arf_or_orchestration() -> None:
         for module, targets in graph.items()
         if _within(module, GENERAL)
         for target in targets
-        if _within(target, ARF_OR_ORCHESTRATION)
+        if _within(target, ARF_OR_ORCHESTRATION) and (module, target) not in PENDING
     )
     assert wrong == [], "\n".join(wrong)
 
 
-@pytest.mark.xfail(strict=True, reason="not yet: pipeline.run <-> pipeline.packs/distributed")
 def test_the_package_has_no_import_cycle() -> None:
     graph = _graph()
     index: dict[str, int] = {}
@@ -109,7 +109,6 @@ def test_the_package_has_no_import_cycle() -> None:
     assert cycles == [], cycles
 
 
-@pytest.mark.xfail(strict=True, reason="not yet: notebook 01 imports pipeline.packs")
 def test_notebooks_import_no_orchestration() -> None:
     wrong = []
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):

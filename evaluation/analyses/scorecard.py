@@ -136,9 +136,10 @@ def scorecard(
     ``codebook`` defaults to the bundled one.
     """
     if codebook is None:
+        from evaluation.paths import CODEBOOK
         from evaluation.text.codebook import load_codebook
 
-        codebook = load_codebook()
+        codebook = load_codebook(CODEBOOK)
     mapping = mapping or load_principle_map()
     pairs = _definitions(mapping)
     definitions = [h for _, h in pairs]

@@ -425,7 +425,7 @@ OTHER_TABLES: tuple[Table, ...] = (
           "organisations of the region below the pack threshold",
           {"unit": "organisation code", "name": "organisation name",
            "reason": "why no separate pack is built"},
-          made_by="evaluation.pipeline.packs.units_without_pack"),
+          made_by="evaluation.analyses.units.units_without_pack"),
     # --- section 5: themes (evaluation.text)
     Table("codebook", "Codebook: themes, definitions and the ARF principle each speaks to",
           "the codebook's themes",

@@ -232,7 +232,7 @@ def check_scope(scope: str, scope_value: str | None) -> None:
 
 def check_unit(frame, scope: str, scope_value: str | None, min_respondents: int) -> None:
     """The unit of an ICB or organisation report exists and is large enough for a pack."""
-    from evaluation.pipeline.packs import pack_units
+    from evaluation.analyses.units import pack_units
 
     if scope == "region":
         return
