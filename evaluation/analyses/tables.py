@@ -391,6 +391,13 @@ PROFILE = {
 KAPPA = "Cohen's kappa of the two coders' presence/absence of the theme per unit"
 ALPHA = "Krippendorff's alpha (nominal) of the two coders"
 OUTCOME_PANEL = "organisations' published NHS Staff Survey results (public files), by year"
+OUTCOME_GROUPS = {
+    "comparison": "the two groups of organisations compared",
+    "group": "the group",
+    "indicator": "Staff Survey question id",
+    "year": "survey year",
+    "orgs": "organisations in the group that year",
+}
 
 OTHER_TABLES: tuple[Table, ...] = (
     # --- section 1: data quality (evaluation.analyses.data_quality, evaluation.io.survey)
@@ -591,9 +598,7 @@ OTHER_TABLES: tuple[Table, ...] = (
           made_by="evaluation.outcomes.analysis.scorecard"),
     Table("outcomes_comparison", "Outcomes by year at a fixed ethnic-minority share",
           OUTCOME_PANEL + ", by the organisations' ARF status",
-          {"comparison": "the two groups of organisations compared", "group": "the group",
-           "indicator": "Staff Survey question id", "year": "survey year",
-           "orgs": "organisations in the group that year",
+          {**OUTCOME_GROUPS,
            "mean_pct": "mean published percentage (0-100)",
            "mean_share": "mean ethnic-minority share of the workforce (0-100)",
            "mean_adjusted": "mean percentage adjusted to a fixed ethnic-minority share (0-100)",
@@ -603,9 +608,7 @@ OTHER_TABLES: tuple[Table, ...] = (
           made_by="evaluation.outcomes.analysis"),
     Table("outcomes_relative_likelihood", "Global Majority / White relative likelihood",
           OUTCOME_PANEL + ", by the organisations' ARF status",
-          {"comparison": "the two groups of organisations compared", "group": "the group",
-           "indicator": "Staff Survey question id", "year": "survey year",
-           "orgs": "organisations in the group that year",
+          {**OUTCOME_GROUPS,
            "mean_pct_white": "mean percentage among White staff (0-100)",
            "mean_pct_global_majority": "mean percentage among Global Majority staff (0-100)",
            "rl_geometric_mean": "geometric mean of the organisations' relative likelihoods",
