@@ -5,8 +5,8 @@ names (the column conventions of ``CONTRIBUTING.md``), so the same kind of numbe
 precision in every table:
 
 - percentages (0-100) and percentage points, to :data:`PCT_DECIMALS` (1) decimal: a column whose
-  name starts with ``pct`` or ``gap_`` or ``change_ci``, ends with ``_pct`` or ``_pp``, or holds
-  ``percent``; and ``ci_low`` / ``ci_high`` in a table that holds a percentage;
+  name starts with ``pct``, ``gap_`` or ``change_`` (a change in points), ends with ``_pct`` or
+  ``_pp``, or holds ``percent``; and ``ci_low`` / ``ci_high`` in a table that holds a percentage;
 - p-values, to :data:`P_DECIMALS` (4): ``p_value``, ``p_adjusted``, ``p_holm``, ``*_p_value``;
 - any other non-integer number (coefficients, odds ratios, test statistics, kappa, shares of
   one), to :data:`OTHER_DECIMALS` (3).
@@ -34,7 +34,7 @@ def is_percentage(column: str) -> bool:
         or name.endswith(("_pct", "_pp"))
         or "_pct_" in name
         or "percent" in name
-        or name.startswith(("change_ci", "gap_"))
+        or name.startswith(("change_", "gap_"))
     )
 
 

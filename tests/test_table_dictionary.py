@@ -58,3 +58,35 @@ def test_every_published_number_follows_the_rounding_rule(report: Path) -> None:
                 continue
             most = max(_places(v) for v in table[column][numbers])
             assert most <= decimals(column, columns), (path.stem, column, most)
+
+
+def test_a_wave_named_table_and_column_find_their_declaration() -> None:
+    from evaluation.analyses.tables import declared, describe
+
+    change = declared("year_on_year_change")
+    assert change is not None and declared("headlines_2026") is declared("headlines_{wave}")
+    assert declared("headlines_draft") is None  # a placeholder stands for a number only
+    assert "that wave" in describe(change, "pct_2026")
+    assert describe(change, "pct_draft") == ""
+
+
+def test_the_rounding_rule_by_column_kind() -> None:
+    from evaluation.rounding import round_published
+
+    table = pd.DataFrame(
+        {
+            "n": [120, 45],
+            "pct_aware": [33.3333, "[c]"],
+            "ci_low": [25.55, "[c]"],
+            "p_value": [0.0123456, 0.5],
+            "log_odds": [0.123456, -1.0],
+        }
+    )
+    out = round_published(table)
+    assert out["n"].tolist() == [120, 45]  # counts untouched
+    assert out["pct_aware"].tolist() == [33.3, "[c]"]  # the marker stays
+    assert out["ci_low"].tolist() == [25.6, "[c]"]  # a percentage table's interval
+    assert out["p_value"].tolist() == [0.0123, 0.5]
+    assert out["log_odds"].tolist() == [0.123, -1.0]
+    model = round_published(pd.DataFrame({"term": ["a"], "ci_low": [0.123456]}))
+    assert model["ci_low"].tolist() == [0.123]  # no percentage: a coefficient's interval

@@ -573,6 +573,42 @@ OTHER_TABLES: tuple[Table, ...] = (
            "needed_per_wave_10pp": "answers needed per wave to detect a 10-point change",
            "respondents_per_wave_10pp": "respondents needed per wave for that"},
           made_by="evaluation.analyses.year_on_year.planning_table"),
+    # --- section 7: year on year (evaluation.analyses.year_on_year; {wave}: a wave's year)
+    Table("headlines_{wave}", "Headline indicators, one wave",
+          "each indicator's population (headline_definitions), who answered, in that wave",
+          HEADLINE, counts=("n_positive",), labels=("indicator",),
+          made_by="evaluation.analyses.headlines.headline_indicators"),
+    Table("instrument_changes", "Instrument changes between the two waves",
+          "the two waves' instruments",
+          {"variable": "survey variable", "change": "what changed (added, removed, renamed, "
+           "wording or answers changed)", "previous": "the previous wave's version",
+           "current": "the current wave's version"},
+          made_by="evaluation.analyses.year_on_year.instrument_changes"),
+    Table("year_on_year_change", "Headline indicators in two waves: change",
+          "each indicator's population (headline_definitions), who answered, in each wave",
+          {"indicator": HEADLINE["indicator"], "label": HEADLINE["label"],
+           "population": HEADLINE["population"],
+           "better": "which direction is favourable (higher / lower)",
+           "n_{wave}": "respondents in the population who answered, that wave",
+           "pct_{wave}": "percentage that wave (0-100)",
+           "ci_low_{wave}": "lower limit of that wave's 95% Wilson interval (0-100)",
+           "ci_high_{wave}": "upper limit of that wave's 95% Wilson interval (0-100)",
+           "change_pp": "current minus previous wave, percentage points",
+           "change_low": "lower limit of Newcombe's 95% interval for the change (this indicator "
+           "on its own)",
+           "change_high": "upper limit of Newcombe's 95% interval for the change (this "
+           "indicator on its own)",
+           "change_low_adj": "lower limit of the change's interval adjusted for the indicators "
+           "tested (Bonferroni level; goes with p_adjusted)",
+           "change_high_adj": "upper limit of the change's interval adjusted for the "
+           "indicators tested (Bonferroni level; goes with p_adjusted)",
+           "p_value": "chi-square test of the 2 x 2 table (wave x counted answer), unadjusted",
+           "p_adjusted": "p-value adjusted across the indicators tested (method in correction)",
+           "significant": "significant at 5% after the adjustment",
+           "correction": "the multiple-testing correction used",
+           "assessment": "better / worse / no significant change, by the indicator's direction",
+           "note": "instrument changes touching the indicator's question or population"},
+          made_by="evaluation.analyses.year_on_year.compare_waves"),
     # --- section 8: public outcomes (evaluation.outcomes.analysis)
     Table("outcomes_files", "Public outcome files read and skipped", "the public outcome files",
           {"file": "file name", "status": "read or skipped", "reason": "why a file was skipped"},
@@ -671,14 +707,26 @@ OTHER_TABLES: tuple[Table, ...] = (
 TABLES: dict[str, Table] = {t.name: t for t in (*SURVEY_TABLES, *OTHER_TABLES)}
 
 
+def _matches(pattern: str, name: str) -> bool:
+    """``name`` is ``pattern`` with each ``{placeholder}`` filled by a number (``n_{wave}``)."""
+    if "{" not in pattern:
+        return pattern == name
+    regex = re.sub(r"\\\{\w+\\\}", "[0-9]+", re.escape(pattern))
+    return re.fullmatch(regex, name) is not None
+
+
 def declared(name: str) -> Table | None:
     """The declaration of a published table (``headlines_2025`` finds ``headlines_{wave}``)."""
     if name in TABLES:
         return TABLES[name]
-    for key, table in TABLES.items():
-        if "{" in key and re.fullmatch(re.sub(r"\\\{\w+\\\}", r"\\w+", re.escape(key)), name):
-            return table
-    return None
+    return next((table for key, table in TABLES.items() if _matches(key, name)), None)
+
+
+def describe(table: Table, column: str) -> str:
+    """The description of ``column`` in ``table`` (``pct_2025`` finds ``pct_{wave}``), or ""."""
+    if column in table.columns:
+        return table.columns[column]
+    return next((text for key, text in table.columns.items() if _matches(key, column)), "")
 
 
 def build_table(name: str, frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.analyses.tables import POPULATION_RULE, declared
+from evaluation.analyses.tables import POPULATION_RULE, declared, describe
 from evaluation.safe_output import write_csv
 
 COLUMNS = ["table", "number", "title", "population", "column", "description"]
@@ -30,7 +30,6 @@ def table_dictionary_frame(report_dir: Path) -> pd.DataFrame:
              "column": "", "description": ""}]  # fmt: skip
     for name, entry in sorted(index.items(), key=lambda kv: _number_key(kv[1]["number"])):
         spec = declared(name)
-        described = dict(spec.columns) if spec else {}
         for column in entry["columns"]:
             rows.append(
                 {
@@ -39,7 +38,7 @@ def table_dictionary_frame(report_dir: Path) -> pd.DataFrame:
                     "title": entry["title"],
                     "population": spec.population if spec else "",
                     "column": column,
-                    "description": described.get(column, ""),
+                    "description": describe(spec, column) if spec else "",
                 }
             )
     return pd.DataFrame(rows, columns=COLUMNS)
