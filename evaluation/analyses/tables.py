@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -33,6 +33,7 @@ from evaluation.analyses import awareness, barriers, capability, likert, reporti
 from evaluation.analyses.survey_common import publish, publish_model
 from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER
 from evaluation.instrument import load_instrument
+from evaluation.stats import ModelResult
 
 POPULATION_RULE = (
     "Every share counts the respondents in scope who answered the question: a missing answer and "
@@ -744,7 +745,8 @@ def build_table(name: str, frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
     if spec.compute is None:
         raise ValueError(f"table {name!r} is made by {spec.made_by}, not by build_table")
     if spec.suppression == "model":
-        result, excluded = spec.compute(frame)  # type: ignore[misc]
+        fitted = cast("tuple[ModelResult, dict[str, int]]", spec.compute(frame))
+        result, excluded = fitted
         table = publish_model(result, columns, min_cell, kinds=spec.model_terms)
         table.attrs |= {"excluded": excluded, "note": f"n = {result.n:,}. Excluded: "
                         f"{excluded}. Method: {result.method}."}  # fmt: skip
