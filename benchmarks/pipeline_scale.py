@@ -38,9 +38,9 @@ import pandas as pd
 import yaml
 
 from benchmarks.harness import Figure, clock, run_isolated
+from evaluation.analyses.units import pack_units
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import EvaluationConfig, load_config
-from evaluation.pipeline.packs import pack_units
 from evaluation.pipeline.run import KERNEL_NAME, execute_notebook, report_notebooks
 
 DEFAULT_CONFIG = SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml"
@@ -81,17 +81,19 @@ def counting(targets: dict[str, tuple[object, str]]) -> Iterator[Counter]:
 
 def _load_targets() -> dict[str, tuple[object, str]]:
     """The functions whose calls show a whole survey or text model being loaded."""
+    import evaluation.inputs
     import evaluation.io.survey
     import evaluation.pipeline.run
-    import evaluation.report
+    import evaluation.publishing.context
     import evaluation.text.codebook
     from evaluation.text.suggester import CodeSuggester
 
     return {
         "load_survey": (evaluation.io.survey, "load_survey"),
-        "load_wave (report)": (evaluation.report, "load_wave"),
+        "load_wave (report)": (evaluation.publishing.context, "load_wave"),
+        "load_wave (inputs)": (evaluation.inputs, "load_wave"),
         "load_wave (pipeline)": (evaluation.pipeline.run, "load_wave"),
-        "load_inputs": (evaluation.report, "load_inputs"),
+        "load_inputs": (evaluation.publishing.context, "load_inputs"),
         "load_codebook": (evaluation.text.codebook, "load_codebook"),
         "CodeSuggester.fit": (CodeSuggester, "fit"),
     }
@@ -101,13 +103,8 @@ def floor(config_path: str, notebooks: list[str]) -> dict:
     """Prepare the inputs and run the notebooks' code in this process; returns times and counts."""
     os.environ["MPLBACKEND"] = "Agg"
     import evaluation.pipeline.run as pipeline_run
-    from evaluation.report import (
-        RUN_DIR_ENV,
-        cache_inputs,
-        prepare_inputs,
-        read_names,
-        write_run_file,
-    )
+    from evaluation.inputs import cache_inputs, prepare_inputs, read_names, write_run_file
+    from evaluation.publishing.context import RUN_DIR_ENV
 
     config = load_config(config_path)
     times: dict[str, float] = {}

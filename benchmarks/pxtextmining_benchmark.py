@@ -31,7 +31,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
-from evaluation.paths import REPO_ROOT
+from evaluation.paths import CODEBOOK, REPO_ROOT
 from evaluation.text.codebook import load_codebook
 from evaluation.text.evaluate import CVResult, cross_validate_coder
 from evaluation.text.rules import RuleCoder
@@ -85,7 +85,7 @@ def _summary(result: CVResult) -> dict[str, float]:
 def rule_throughput(texts: list[str], n: int = RULE_COMMENTS) -> dict[str, float]:
     """Comments per second for rule coding of ``n`` comments (the corpus repeated to size)."""
     sample = (texts * (n // len(texts) + 1))[:n]
-    coder = RuleCoder(load_codebook())
+    coder = RuleCoder(load_codebook(CODEBOOK))
     started = time.perf_counter()
     coder.match(sample)
     seconds = time.perf_counter() - started

@@ -46,6 +46,7 @@ import pandas as pd
 
 from evaluation.analyses import awareness, reporting
 from evaluation.analyses.headlines import headline_estimates, headline_indicators
+from evaluation.analyses.tables import build_table
 from evaluation.analyses.weighted import weighted_headline_indicators
 from evaluation.analyses.year_on_year import _p_value, compare_waves, planning_table
 from evaluation.io.survey import load_survey
@@ -131,7 +132,7 @@ def _year_on_year(tally: Tally, first: pd.DataFrame, second: pd.DataFrame) -> No
 
 def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
     result, _ = awareness.awareness_model(survey)
-    published = awareness.awareness_model_table(survey).set_index("term")
+    published = build_table("awareness_model", survey).set_index("term")
     frontline = _logit(params.aware_yes["Frontline"])
     if result.not_estimable:
         tally.add("waves with a separated awareness-model term", True)
@@ -172,7 +173,7 @@ def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
 
     model = reporting.confidence_model(survey).result
     planted = params.confident_to_report
-    published = reporting.ordinal_model_confidence(survey).set_index("term")
+    published = build_table("ordinal_model_confidence", survey).set_index("term")
     for row in model.coefficients.itertuples():
         if row.kind != "slope":
             continue

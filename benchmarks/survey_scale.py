@@ -32,7 +32,8 @@ from benchmarks.harness import (
     reset_peak_rss,
     run_isolated,
 )
-from evaluation.analyses import awareness, barriers, reporting
+from evaluation.analyses import barriers
+from evaluation.analyses.tables import build_table
 from evaluation.io.survey import read_survey_table, survey_from_cells
 from evaluation.synth import generate_survey
 from evaluation.synth.wave import write_survey_csv
@@ -60,40 +61,40 @@ def _crosstabs(*parts: Analysis) -> Analysis:
 # Published table -> the bare crosstab(s) of the same counts.
 TABLES: dict[str, tuple[Analysis, Analysis]] = {
     "awareness_by_role_level": (
-        awareness.awareness_by_role_level,
+        lambda f: build_table("awareness_by_role_level", f),
         _crosstab("role_level", "arf_aware"),
     ),
     "awareness_by_ethnicity_within_role_level": (
-        awareness.awareness_by_ethnicity_within_role_level,
+        lambda f: build_table("awareness_by_ethnicity_within_role_level", f),
         _crosstab(["role_level", "ethnicity_group"], "arf_aware"),
     ),
     "awareness_trend_tests": (
-        awareness.awareness_trend_tests,
+        lambda f: build_table("awareness_trend_tests", f),
         _crosstabs(_crosstab("role_level", "arf_aware"), _crosstab("band_group", "arf_aware")),
     ),
     "confidence_distribution_by_role_level": (
-        reporting.confidence_distribution_by_role_level,
+        lambda f: build_table("confidence_distribution_by_role_level", f),
         _crosstab("role_level", "confident_to_report"),
     ),
     "confidence_distribution_by_ethnicity": (
-        reporting.confidence_distribution_by_ethnicity,
+        lambda f: build_table("confidence_distribution_by_ethnicity", f),
         _crosstab("ethnicity_group", "confident_to_report"),
     ),
     "reporting_funnel": (
-        reporting.reporting_funnel_table,
+        lambda f: build_table("reporting_funnel", f),
         _crosstab(
             ["experienced_racism_12m", "witnessed_racism_12m", "reported_it"],
             "satisfied_with_response",
         ),
     ),
     "barriers_by_role_level": (
-        barriers.barriers_by_role_level,
+        lambda f: build_table("barriers_by_role_level", f),
         _crosstabs(*(_crosstab(b, "role_level") for b in BARRIERS)),
     ),
 }
 MODELS: dict[str, Analysis] = {
-    "awareness_model": awareness.awareness_model_table,
-    "ordinal_model_confidence": reporting.ordinal_model_confidence,
+    "awareness_model": lambda f: build_table("awareness_model", f),
+    "ordinal_model_confidence": lambda f: build_table("ordinal_model_confidence", f),
 }
 HEADLINE_BASELINE = _crosstab("role_level", "arf_aware")
 

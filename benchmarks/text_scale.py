@@ -26,6 +26,7 @@ from sklearn.svm import LinearSVC
 
 from benchmarks.data import comment_units, synthetic_comments
 from benchmarks.harness import Figure, clock, paired
+from evaluation.paths import CODEBOOK
 from evaluation.text.codebook import load_codebook
 from evaluation.text.patterns import rule_text
 from evaluation.text.rules import RuleCoder, code_with_rules
@@ -48,7 +49,7 @@ def rule_coding(n: int, repeats: int) -> Figure:
     """Rule coding of ``n`` comments (units to coded segments) against the per-comment loop."""
     texts, _ = synthetic_comments(n)
     units = comment_units(texts)
-    codebook = load_codebook()
+    codebook = load_codebook(CODEBOOK)
     coder = RuleCoder(codebook)
     seconds, base = paired(
         lambda: code_with_rules(units, codebook), lambda: naive_rule_codes(texts, coder), repeats

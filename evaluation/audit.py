@@ -1,6 +1,6 @@
 """Audit a finished report folder before it is shared: the last check, on the files themselves.
 
-:func:`evaluation.report.ReportContext.table` audits each table before writing it; this module
+:func:`evaluation.publishing.ReportContext.table` audits each table before writing it; this module
 audits what actually sits in the folder, so a table written by hand, edited afterwards or left
 over from an older run is caught too. For every published table (``tables/*.csv`` anywhere under
 the folder, so a wave folder with its organisation packs is audited in one go) it checks:

@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import InputError
 
 app = typer.Typer(
@@ -153,7 +154,12 @@ def run(
         if pdf:
             _print_pdf(result.output_dir / "report.html")
         return
-    summary = run_packs(cfg, scope, workers=workers or None, progress=progress, scheduler=scheduler)
+    if scheduler:
+        from evaluation.pipeline.distributed import run_packs_distributed
+
+        summary = run_packs_distributed(cfg, scope, scheduler, progress=progress)
+    else:
+        summary = run_packs(cfg, scope, workers=workers or None, progress=progress)
     typer.echo(summary.text())
     if not summary.ok:
         raise typer.Exit(1)
@@ -210,7 +216,7 @@ def compare(
 @friendly_errors
 def audit(
     report_dir: Annotated[Path, typer.Argument(help="A report folder (with tables/).")],
-    min_cell: Annotated[int, typer.Option(help="Minimum cell size.")] = 11,
+    min_cell: Annotated[int, typer.Option(help="Minimum cell size.")] = DEFAULT_MIN_CELL,
 ) -> None:
     """Check every published table for small or recoverable cells; non-zero exit if any."""
     from evaluation.audit import audit_exit_code
@@ -230,9 +236,9 @@ def export_themes(
     codebook: Annotated[Path | None, typer.Option(help="Codebook YAML.")] = None,
 ) -> None:
     """Code a wave's transcripts and free text and export the themes (REFI-QDA, CSV, Parquet)."""
+    from evaluation.inputs import read_names
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import find_config, load_config
-    from evaluation.report import read_names
     from evaluation.text.project import export_wave_themes
 
     cfg = load_config(find_config(wave))
@@ -297,9 +303,10 @@ def import_themes(
     out: Annotated[Path, typer.Option(help="Folder for the tidy CSV frames.")],
 ) -> None:
     """Import a REFI-QDA project or codebook made by another tool into tidy CSV frames."""
+    from evaluation.paths import CODEBOOK
     from evaluation.text.project import import_themes_to_folder
 
-    written, warnings = import_themes_to_folder(project, out)
+    written, warnings = import_themes_to_folder(project, out, CODEBOOK)
     for path in written:
         typer.echo(f"wrote {path}")
     for warning in warnings:
@@ -348,7 +355,7 @@ def code_next_batch(
     out: Annotated[Path | None, typer.Option(help="Batch file (default: coding_batches/).")] = None,
 ) -> None:
     """Write the next batch the suggester proposes as a CSV to fill (accept / reject / add)."""
-    from evaluation.text.coding_session import open_session, write_batch_file
+    from evaluation.coding_session import open_session, write_batch_file
 
     session = open_session(config, coder, other)
     path = write_batch_file(session, n, out)
@@ -363,7 +370,7 @@ def code_take_batch(
     other: Annotated[str | None, typer.Option(help="The other human coder.")] = None,
 ) -> None:
     """Check a filled batch file, append it to the coder's codings file, retrain and measure."""
-    from evaluation.text.coding_session import batch_coder, open_session, take_batch_file
+    from evaluation.coding_session import batch_coder, open_session, take_batch_file
 
     session = open_session(config, batch_coder(file), other)
     appended, measured = take_batch_file(session, file)
@@ -378,7 +385,7 @@ def code_import_project(
     config: Annotated[Path, typer.Option(help="The wave's evaluation.yaml or folder.")] = Path(),
 ) -> None:
     """Append a project coded elsewhere (from the workbench's export) to its coders' files."""
-    from evaluation.text.coding_session import import_coded_project
+    from evaluation.coding_session import import_coded_project
 
     written, warnings = import_coded_project(config, project)
     for path in written:

@@ -12,7 +12,9 @@ recovered by subtraction: when the cells of a group add up to a total that is sh
 ``n``, a "Total" row, or an overall figure published elsewhere) and exactly one of them is hidden,
 the next smallest cell is hidden too. Repeated until no set has a single hidden member.
 
-**Residual groups.** "Prefer not to say", "Not stated" and "Not answered" are primary-suppressed
+**Residual groups.** The groups a table declares residual (``residual_labels``: the instrument's
+"Prefer not to say", "Not stated", "Not answered"; :attr:`evaluation.instrument.Instrument.
+residual_labels`, passed in by the caller, so this module knows no survey) are primary-suppressed
 like any group, but a hidden residual does not force a second cell to be hidden when the only
 total it could be recovered from is published *elsewhere* (another table's overall figure): the
 residual says nothing about anyone's ethnicity, band or role, while hiding a second group (usually
@@ -40,7 +42,7 @@ not a full linear-programming attack audit across many overlapping tables.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -50,7 +52,6 @@ from evaluation.errors import Problem
 MARKER = "[c]"
 DEFAULT_MIN_CELL = 11
 TOTAL_LABELS = ("All", "Total", "Overall", "All respondents")
-RESIDUAL_LABELS = ("Prefer not to say", "Not stated", "Not answered")
 ANY = "*"  # dependent columns that depend on every count of their row
 
 
@@ -66,6 +67,7 @@ class TableSpec:
     label_cols: tuple[str, ...] = ()
     total_rows: Mapping[str, str] = field(default_factory=dict)
     totals_known: bool = True
+    residual_labels: tuple[str, ...] = ()
 
     @property
     def value_cols(self) -> list[str]:
@@ -89,6 +91,7 @@ class TableSpec:
             label_cols=tuple(raw.get("label_cols", ())),  # type: ignore[arg-type]
             total_rows=dict(raw.get("total_rows", {})),  # type: ignore[arg-type]
             totals_known=bool(raw.get("totals_known", True)),
+            residual_labels=tuple(raw.get("residual_labels", ())),  # type: ignore[arg-type]
         )
 
 
@@ -253,7 +256,7 @@ def _constraint_sets(frame: pd.DataFrame, spec: TableSpec) -> list[_Set]:
                 if total_rows:
                     sets.append(_Set(members, c, "row", int(total_rows[0])))
                 else:
-                    residual = np.isin(as_text[g].to_numpy()[members], RESIDUAL_LABELS)
+                    residual = np.isin(as_text[g].to_numpy()[members], spec.residual_labels)
                     total = "known" if spec.totals_known else "none"
                     sets.append(_Set(members, c, total, residual=residual))
     return sets
@@ -310,8 +313,12 @@ def suppress(
     totals_known: bool = True,
     min_cell: int = DEFAULT_MIN_CELL,
     marker: str = MARKER,
+    residual_labels: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Primary and secondary suppression of a tidy table; suppressed cells hold ``marker``.
+
+    ``residual_labels``: the groups that are residual ("Prefer not to say"; module docstring),
+    from the instrument.
 
     Declare the table with ``spec`` or the keywords (anything not declared is inferred, see
     :func:`infer_spec`). ``dependent_cols`` is a list (hidden when any count of the row is
@@ -351,6 +358,8 @@ def suppress(
         total_rows,
         totals_known,
     )
+    if residual_labels:
+        spec = replace(spec, residual_labels=tuple(residual_labels))
     values, hidden = _values_and_hidden(frame, spec.value_cols)
     if spec.n_col:
         hidden[spec.n_col] |= _small(values[spec.n_col], min_cell)

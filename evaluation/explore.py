@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.analyses.survey_common import positive, publish
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.instrument import load_instrument
 from evaluation.io.wave import load_wave
 from evaluation.paths import SURVEY_DATA
@@ -85,7 +86,9 @@ def select_scope(frame: pd.DataFrame, icb: str = ALL, org_code: str = ALL) -> pd
     return frame
 
 
-def item_breakdown(frame: pd.DataFrame, item: str, by: str, min_cell: int = 11) -> pd.DataFrame:
+def item_breakdown(
+    frame: pd.DataFrame, item: str, by: str, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """% giving the favourable answer to ``item`` per group of ``by``, Wilson 95%, suppressed."""
     instrument = load_instrument()
     variable = instrument[item]
@@ -105,7 +108,9 @@ def item_figure(table: pd.DataFrame, item: str, by: str) -> plt.Figure:
     return proportions_with_intervals(table, by, "pct", f"{question[:80]}", caption="")
 
 
-def show_breakdown(frame: pd.DataFrame, item: str, by: str, min_cell: int = 11) -> pd.DataFrame:
+def show_breakdown(
+    frame: pd.DataFrame, item: str, by: str, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Display the suppressed table and its figure (for the explore notebook's widgets)."""
     from IPython.display import display
 

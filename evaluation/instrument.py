@@ -93,6 +93,34 @@ class Instrument:
     derived: tuple[Derived, ...]
     missing_labels: tuple[str, ...]
     organisations: pd.DataFrame = field(repr=False, compare=False, hash=False)
+    residual_labels: tuple[str, ...] = ()
+
+    def answered(self, frame: pd.DataFrame, variable: str) -> pd.Series:
+        """``frame[variable]`` with residual answers ("Prefer not to say") blanked.
+
+        The one definition of a question's population used by every published share: the
+        respondents who gave an answer to the question. A missing answer and a residual answer
+        ("Prefer not to say": :attr:`residual_labels`) are both left out of the denominator;
+        "Not sure" is an answer (not aware, not favourable) and stays in it.
+        """
+        values = frame[variable]
+        residual = values.isin(list(self.residual_labels)).fillna(False)
+        if not residual.any():
+            return values
+        out = values.where(~residual)
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            out = out.cat.remove_categories(
+                [c for c in self.residual_labels if c in values.cat.categories]
+            )
+        return out
+
+    def without_residual(self, frame: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+        """``frame`` with residual answers of ``variables`` blanked (:meth:`answered`)."""
+        out = frame.copy()
+        for variable in variables:
+            if variable in out.columns:
+                out[variable] = self.answered(out, variable)
+        return out
 
     def __getitem__(self, name: str) -> Variable:
         for variable in self.variables:
@@ -276,6 +304,7 @@ def parse_instrument(raw: dict, organisations: pd.DataFrame) -> Instrument:
         derived=tuple(derived),
         missing_labels=_as_tuple(raw.get("missing_labels")),
         organisations=organisations,
+        residual_labels=_as_tuple(raw.get("residual_labels")),
     )
 
 

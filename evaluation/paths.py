@@ -11,5 +11,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SURVEY_DATA = Path(os.environ.get("ARF_SURVEY_DATA", REPO_ROOT / "survey_data"))
+CODEBOOK = SURVEY_DATA / "codebook.yaml"
 REPORTS = Path(os.environ.get("ARF_REPORTS", REPO_ROOT / "reports"))
 NOTEBOOKS = REPO_ROOT / "notebooks"

@@ -345,9 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     and the exposed cells (table, row, column, interval; never the true value)."""
     import argparse
 
+    from evaluation.inputs import scope_survey
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
-    from evaluation.report import scope_survey
 
     parser = argparse.ArgumentParser(prog="python -m evaluation.release_audit")
     parser.add_argument("config")

@@ -14,6 +14,7 @@ from benchmarks.__main__ import main
 from benchmarks.data import synthetic_comments
 from benchmarks.harness import COLUMNS, Figure, markdown_table, paired
 from benchmarks.text_scale import naive_rule_codes
+from evaluation.paths import CODEBOOK
 from evaluation.text.codebook import load_codebook
 from evaluation.text.patterns import first_words
 from evaluation.text.rules import RuleCoder
@@ -65,7 +66,7 @@ def test_indexed_rule_coder_equals_per_text_loop() -> None:
     """The rule coder scans only texts holding a pattern's first words (evaluation.text.rules);
     it must code exactly as the plain loop over every pattern and text does (the benchmark's
     baseline), including empty texts, line breaks, hyphens and typographic apostrophes."""
-    coder = RuleCoder(load_codebook())
+    coder = RuleCoder(load_codebook(CODEBOOK))
     texts, _ = synthetic_comments(2_000, seed=3)
     texts += [
         "",

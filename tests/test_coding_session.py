@@ -15,9 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from evaluation.cli import app
-from evaluation.errors import InputError
-from evaluation.paths import SURVEY_DATA
-from evaluation.text.coding_session import (
+from evaluation.coding_session import (
     CodingSession,
     next_batch,
     open_session,
@@ -26,6 +24,8 @@ from evaluation.text.coding_session import (
     retrain,
     suggestions,
 )
+from evaluation.errors import InputError
+from evaluation.paths import SURVEY_DATA
 from evaluation.text.codings import read_codings_log
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
@@ -163,9 +163,9 @@ def test_two_batches_change_the_codings_file_the_suggester_and_agreement(wave: P
     assert second_table.loc["overall", "n_units"] > first_table.loc["overall", "n_units"]
     assert table["alpha"].iloc[0] != table["alpha"].iloc[-1]
     # A's free-text codings reach the report's prepared codings, on the redacted answers
+    from evaluation.inputs import prepare_inputs
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import load_config
-    from evaluation.report import prepare_inputs
 
     cfg = load_config(wave / "evaluation.yaml")
     prepared = prepare_inputs(load_wave(cfg), cfg.focus_group, (), cfg.facilitators)

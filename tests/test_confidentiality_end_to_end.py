@@ -105,9 +105,9 @@ def leaks(folder: Path) -> list[tuple[str, str]]:
 
 def test_seeded_personal_data_reaches_no_stage_output(tmp_path):
     from evaluation.audit import audit_report
+    from evaluation.inputs import cache_inputs, prepare_inputs
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
-    from evaluation.report import cache_inputs, prepare_inputs
     from evaluation.text.codebook import load_codebook
     from evaluation.text.project import build_theme_project
 

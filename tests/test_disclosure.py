@@ -217,7 +217,9 @@ def test_a_hidden_residual_group_does_not_hide_a_substantive_group() -> None:
             "n_confident": [126, 19, 4],
         }
     )
-    out = suppress(table, dependent_cols=[])
+    residual = ("Prefer not to say",)  # from the instrument, passed in
+    assert suppress(table, dependent_cols=[])["n"].tolist() == [213, MARKER, MARKER]
+    out = suppress(table, dependent_cols=[], residual_labels=residual)
     assert out["n"].tolist() == [213, 51, MARKER]
     assert audit_table(out) == []
     # the same residual inside a table that shows its own total is still protected

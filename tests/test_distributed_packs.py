@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from evaluation.analyses.units import pack_units
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import load_config
-from evaluation.pipeline.packs import pack_units
 from evaluation.pipeline.run import report_notebooks, run_report
 
 distributed = pytest.importorskip("distributed")

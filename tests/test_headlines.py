@@ -47,6 +47,7 @@ def test_estimates_match_hand_counts(frame: pd.DataFrame) -> None:
     # "experienced or witnessed" is an OR of the two questions, as the instrument's routing
     asked = (frame["experienced_racism_12m"] == "Yes") | (frame["witnessed_racism_12m"] == "Yes")
     reported = frame.loc[asked.fillna(False), "reported_it"].dropna()
+    reported = reported[reported != "Prefer not to say"]  # one population rule: left out
     assert est.loc["reported_it", "n"] == len(reported)
     assert est.loc["reported_it", "n_positive"] == int((reported == "Yes").sum())
     agree = frame["confident_to_report"].dropna().isin(["Agree", "Strongly agree"])
@@ -90,3 +91,16 @@ def test_suppressed_indicators_say_so(frame: pd.DataFrame) -> None:
         who = next(h.who for h in HEADLINES if h.id == row.indicator)
         assert re.search(rf"share of {re.escape(who)} who .+? is not shown", sentences)
     assert "[c]" not in sentences
+
+
+def test_reported_it_is_one_figure_in_the_headlines_and_the_funnel() -> None:
+    """One definition of a population: "Prefer not to say" is out of both denominators."""
+    from evaluation.analyses.reporting import reporting_funnel
+    from evaluation.paths import SURVEY_DATA
+
+    frame = load_survey(SURVEY_DATA / "synthetic" / "2025" / "survey.csv").frame
+    assert (frame["reported_it"] == "Prefer not to say").any()  # the test can fail
+    headline = headline_estimates(frame).set_index("indicator").loc["reported_it"]
+    funnel = reporting_funnel(frame).set_index("step").loc["reported"]
+    assert (headline["n"], headline["n_positive"]) == (funnel["n"], funnel["count"])
+    assert headline["pct"] == pytest.approx(funnel["pct"])

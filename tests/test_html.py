@@ -18,14 +18,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from evaluation import report as report_module
 from evaluation.disclosure import MARKER
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline import html as html_module
 from evaluation.pipeline.config import load_config
 from evaluation.pipeline.html import PdfEngineMissing, render_report, write_pdf
 from evaluation.plots.labels import column_label, format_p, html_table, shown_frame
-from evaluation.report import ReportContext
+from evaluation.publishing import ReportContext, context
 
 CONFIG = load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml")
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -35,7 +34,7 @@ HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 def published(tmp_path, monkeypatch) -> list[str]:
     """Everything a ReportContext displays, as HTML strings (instead of a notebook's outputs)."""
     shown: list[str] = []
-    monkeypatch.setattr(report_module, "_display", lambda *objs: shown.extend(o.data for o in objs))
+    monkeypatch.setattr(context, "_display", lambda *objs: shown.extend(o.data for o in objs))
     rep = ReportContext(config=CONFIG, output_dir=tmp_path / "out", section=3)
     table = pd.DataFrame(
         {
@@ -128,7 +127,7 @@ def test_figure_alt_text_defaults_to_the_plot_description(tmp_path, monkeypatch)
     from evaluation.plots.survey import proportions_with_intervals
 
     shown: list[str] = []
-    monkeypatch.setattr(report_module, "_display", lambda *objs: shown.extend(o.data for o in objs))
+    monkeypatch.setattr(context, "_display", lambda *objs: shown.extend(o.data for o in objs))
     rep = ReportContext(config=CONFIG, output_dir=tmp_path / "out", section=2)
     table = pd.DataFrame({"role_level": ["Frontline", "Executive"], "n": [300, MARKER],
                           "pct_aware": [30.0, MARKER], "ci_low": [25.1, MARKER],

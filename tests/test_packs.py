@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.pipeline.packs import pack_units, units_without_pack
+from evaluation.analyses.units import pack_units, units_without_pack
 
 
 def _frame() -> pd.DataFrame:

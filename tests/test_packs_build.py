@@ -9,11 +9,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from evaluation.analyses.units import pack_units
 from evaluation.audit import audit_report
 from evaluation.io.wave import load_wave
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import load_config
-from evaluation.pipeline.packs import pack_units, run_packs
+from evaluation.pipeline.packs import run_packs
 
 pytestmark = pytest.mark.slow
 

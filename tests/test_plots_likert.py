@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from evaluation.analyses import likert
-from evaluation.analyses.reporting import confidence_by_ethnicity
+from evaluation.analyses.tables import build_table
 from evaluation.disclosure import MARKER, audit_table
 from evaluation.paths import SURVEY_DATA
 from evaluation.plots.likert import likert_chart
@@ -78,7 +78,7 @@ def test_nothing_hidden_is_recovered_from_the_three_tables():
     enumerated for group B: its hidden neutral count (6) is not determined."""
     frame = planted_frame()
     tables = likert.agreement_tables(frame, "confident_to_report", "ethnicity_group")
-    positive = confidence_by_ethnicity(frame)
+    positive = build_table("confidence_by_ethnicity", frame)
     n_conf = int(positive.set_index("ethnicity_group").loc["B", "n_confident"])
     agree = int(_rows(tables.collapsed, "B").loc[likert.AGREE, "count"])
     assert n_conf == agree == 19

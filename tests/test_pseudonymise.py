@@ -179,8 +179,8 @@ def test_teams_docx_paragraphs_are_pseudonymised(tmp_path):
 
 
 def test_a_cleared_passage_is_published_and_a_pending_one_held(tmp_path):
+    from evaluation.inputs import prepare_inputs
     from evaluation.io.survey import LoadedSurvey
-    from evaluation.report import prepare_inputs
     from evaluation.review import QUEUE, read_queue
 
     wave = tmp_path / "wave"

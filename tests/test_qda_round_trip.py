@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
+from evaluation.coding_session import import_coded_project
+from evaluation.inputs import prepare_inputs, read_names
 from evaluation.io.wave import load_wave
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import load_config
-from evaluation.report import prepare_inputs, read_names
 from evaluation.text.codebook import load_codebook
-from evaluation.text.coding_session import import_coded_project
 from evaluation.text.codings import read_codings_log
 from evaluation.text.project import export_wave_themes
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.pipeline.run import RUN_LOCK, remove_stale_runs
-from evaluation.report import RUN_DIR_ENV
+from evaluation.publishing.context import RUN_DIR_ENV
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 

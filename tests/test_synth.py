@@ -25,7 +25,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from evaluation.instrument import Instrument
 from evaluation.io.survey import load_survey
 from evaluation.io.transcripts import read_transcript
-from evaluation.paths import SURVEY_DATA
+from evaluation.paths import CODEBOOK, SURVEY_DATA
 from evaluation.synth import generate_survey, generate_wave, wave_files
 from evaluation.synth.__main__ import main
 from evaluation.synth.language import THEMES
@@ -180,7 +180,7 @@ def test_free_text_and_true_themes(wave_2025: Path) -> None:
     cells = read_cells(wave_2025 / "survey.csv")
     themes = read_cells(wave_2025 / "truth_themes.csv")
     assert list(themes.columns) == ["source_id", "unit", "code_id"]
-    assert set(themes["code_id"]) == set(load_codebook().leaf_ids) == set(THEMES)
+    assert set(themes["code_id"]) == set(load_codebook(CODEBOOK).leaf_ids) == set(THEMES)
     for field in ("comment_change", "comment_other"):
         assert 0.35 <= (cells[field] != "").mean() <= 0.65
     answers = themes[themes["unit"] == "answer"]

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from evaluation.errors import InputError
+from evaluation.paths import CODEBOOK
 from evaluation.text.codebook import FRAME_COLUMNS, load_codebook, parse_codebook
 from evaluation.text.patterns import PatternError, compile_pattern, rule_text
 from evaluation.text.rules import RuleCoder
@@ -34,7 +35,7 @@ CONTRACT_IDS = {
 
 @pytest.fixture(scope="module")
 def codebook():
-    return load_codebook()
+    return load_codebook(CODEBOOK)
 
 
 def test_shipped_codebook_has_the_contract_ids(codebook) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluation.paths import CODEBOOK
 from evaluation.text.codebook import load_codebook
 from evaluation.text.discovery import discover_themes
 from evaluation.text.evaluate import (
@@ -153,7 +154,7 @@ def test_whole_text_pipeline_never_touches_the_network(monkeypatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
     texts, labels = corpus(90, seed=6)
     units = pd.DataFrame({"source_id": "fg", "unit": [str(i) for i in range(90)], "text": texts})
-    RuleCoder(load_codebook()).match(texts)
+    RuleCoder(load_codebook(CODEBOOK)).match(texts)
     suggester = CodeSuggester().fit(texts, labels)
     suggester.predict(texts)
     suggester.code_next(texts, k=5)

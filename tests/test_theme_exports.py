@@ -12,7 +12,7 @@ from sklearn.metrics import cohen_kappa_score
 from test_refi_qda import TRANSCRIPT, _frames
 
 from evaluation.errors import InputError
-from evaluation.paths import SURVEY_DATA
+from evaluation.paths import CODEBOOK, SURVEY_DATA
 from evaluation.text.exports import (
     align_codings,
     codes_by_case,
@@ -105,7 +105,7 @@ def test_codebook_yaml_keeps_ids_lists_and_version(tmp_path: Path) -> None:
 def test_codebook_yaml_reads_back_with_load_codebook(tmp_path: Path) -> None:
     from evaluation.text.codebook import load_codebook
 
-    codebook = load_codebook()
+    codebook = load_codebook(CODEBOOK)
     path = write_codebook_yaml(
         tmp_path / "codebook.yaml", codebook.to_frame(), codebook.version, codebook.principles
     )

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evaluation.inputs import prepare_inputs
 from evaluation.io.survey import load_survey
-from evaluation.paths import SURVEY_DATA
-from evaluation.report import prepare_inputs
+from evaluation.paths import CODEBOOK, SURVEY_DATA
 from evaluation.text import refi_qda
 from evaluation.text.codebook import load_codebook
 from evaluation.text.exports import sample_free_text_sources
@@ -35,7 +35,11 @@ def project():
     loaded = load_survey(WAVE, on_error="exclude")
     prepared = prepare_inputs(loaded, WAVE / "focus_group")
     return build_theme_project(
-        load_codebook(), prepared.survey.frame, prepared.turns, prepared.sources, prepared.codings
+        load_codebook(CODEBOOK),
+        prepared.survey.frame,
+        prepared.turns,
+        prepared.sources,
+        prepared.codings,
     )
 
 

@@ -16,15 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.analyses.survey_common import (
-    interval_columns,
-    model_frame,
-    positive,
-    publish,
-    publish_model,
-    published,
-)
-from evaluation.disclosure import DEFAULT_MIN_CELL
+from evaluation.analyses.survey_common import model_frame, positive
 from evaluation.instrument import load_instrument
 from evaluation.stats import (
     COEFFICIENT_COLUMNS,
@@ -43,15 +35,6 @@ MODEL_PREDICTORS = {"role_level": "Frontline", "ethnicity_group": "White", "org_
 MODEL_COLUMNS = [*COEFFICIENT_COLUMNS, "wcb_p_value", "wcb_ci_low", "wcb_ci_high"]
 
 
-def _column_text(group: str) -> dict[str, str]:
-    return {
-        "n": f"respondents in the {group} who answered the awareness question",
-        "n_aware": "of these, respondents aware of the framework (answered Yes)",
-        "pct_aware": "percentage aware (n_aware / n x 100)",
-        **interval_columns("the percentage aware"),
-    }
-
-
 def awareness_by(
     frame: pd.DataFrame, by: str | list[str] | None = None, weights: str | None = None
 ) -> pd.DataFrame:
@@ -61,76 +44,6 @@ def awareness_by(
     """
     table = proportion_by(frame, OUTCOME, positive(OUTCOME), by=by, weights=weights)
     return table.rename(columns={"count": "n_aware", "pct": "pct_aware"})
-
-
-@published(
-    "awareness_by_role_level",
-    "Awareness of the framework by role level (frontline to executive).",
-    {
-        "role_level": "level of the respondent's role (ordered, frontline first)",
-        **_column_text("role level"),
-    },
-)
-def awareness_by_role_level(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: percentage aware by role level (population and assumptions: module docstring)."""
-    table = awareness_by(frame, "role_level")
-    return publish(
-        table,
-        ["role_level", *COLUMNS],
-        count_cols=["n_aware"],
-        group_cols=["role_level"],
-        min_cell=min_cell,
-    )
-
-
-@published(
-    "awareness_by_band_group",
-    "Awareness of the framework by pay band group (Bands 8a to VSM = WRES senior grouping).",
-    {
-        "band_group": "Agenda for Change pay band group (Medical and Not stated kept apart)",
-        **_column_text("band group"),
-    },
-)
-def awareness_by_band_group(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: percentage aware by pay band group (module docstring for the population)."""
-    table = awareness_by(frame, "band_group")
-    return publish(
-        table,
-        ["band_group", *COLUMNS],
-        count_cols=["n_aware"],
-        group_cols=["band_group"],
-        min_cell=min_cell,
-    )
-
-
-@published(
-    "awareness_by_ethnicity_within_role_level",
-    "Awareness by ethnicity group (White / Global Majority / Prefer not to say) "
-    "within each role level.",
-    {
-        "role_level": "level of the respondent's role",
-        "ethnicity_group": "White / Global Majority (WRES convention); "
-        "Prefer not to say kept distinct",
-        **_column_text("role level and ethnicity group"),
-    },
-)
-def awareness_by_ethnicity_within_role_level(
-    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
-) -> pd.DataFrame:
-    """Published: percentage aware by ethnicity group within role level.
-
-    Small cells are common here (few Global Majority executives): many will be suppressed, and a
-    suppressed cell forces a second one in its row and column, since the role-level and
-    ethnicity totals are published in other tables.
-    """
-    table = awareness_by(frame, ["role_level", "ethnicity_group"])
-    return publish(
-        table,
-        ["role_level", "ethnicity_group", *COLUMNS],
-        count_cols=["n_aware"],
-        group_cols=["role_level", "ethnicity_group"],
-        min_cell=min_cell,
-    )
 
 
 def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str, object]]:
@@ -170,26 +83,7 @@ def _trend_rows(frame: pd.DataFrame, by: str, order: list[str]) -> list[dict[str
     ]
 
 
-@published(
-    "awareness_trend_tests",
-    "Does awareness rise steadily with seniority? Trend and independence tests.",
-    {
-        "grouping": "ordered grouping tested "
-        "(role_level; band_group on Bands 2-4 < 5-7 < 8a to VSM)",
-        "test": "the test",
-        "statistic": "test statistic (chi-square distributed under no association)",
-        "df": "degrees of freedom",
-        "p_value": "p-value (two-sided; not adjusted for the two groupings)",
-        "effect": "effect size: correlation r for the trend, Cramér's V for independence",
-        "effect_measure": "what the effect column measures",
-        "n": "respondents included (answered the question, with a value on the grouping)",
-        "levels": "the ordered levels used",
-        "p_method": "how the p-value was computed: asymptotic chi-square, or Monte-Carlo with "
-        "fixed margins (9,999 tables) where an expected count is below 1 or more than 20% are "
-        "below 5",
-    },
-)
-def awareness_trend_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+def awareness_trend_tests(frame: pd.DataFrame) -> pd.DataFrame:
     """Linear-by-linear trend test (and chi-square, Cramér's V) of awareness across role levels
     and across the ordered AfC band groups (Medical and Not stated stand outside the order).
 
@@ -202,17 +96,7 @@ def awareness_trend_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL)
     rows = _trend_rows(frame, "role_level", role_order) + _trend_rows(
         frame, "band_group", band_order
     )
-    table = pd.DataFrame(rows)
-    table[["statistic", "effect"]] = table[["statistic", "effect"]].round(3)
-    table["p_value"] = table["p_value"].round(4)
-    return publish(
-        table,
-        list(table.columns),
-        count_cols=[],
-        group_cols=[],
-        label_cols=["grouping", "test"],
-        min_cell=min_cell,
-    )
+    return pd.DataFrame(rows)
 
 
 def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
@@ -242,34 +126,3 @@ def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
     )
     excluded["missing answer, role level or organisation"] = result.n_excluded
     return result, excluded
-
-
-@published(
-    "awareness_model",
-    "Adjusted odds of being aware of the framework "
-    "(logistic regression, errors clustered by organisation).",
-    {
-        "term": "model term: a level compared with its reference (ref.), or the intercept",
-        "log_odds": "estimated log odds ratio "
-        "(intercept: log odds of awareness in the reference groups)",
-        "std_error": "standard error of log_odds (cluster-robust by organisation)",
-        "ci_low": "lower limit of the 95% Wald interval for log_odds",
-        "ci_high": "upper limit of the 95% Wald interval for log_odds",
-        "odds_ratio": "exp(log_odds): odds of awareness relative to the reference level, adjusted",
-        "or_ci_low": "lower limit of the 95% interval for the odds ratio",
-        "or_ci_high": "upper limit of the 95% interval for the odds ratio",
-        "p_value": "Wald test p-value that the log odds ratio is 0 (blank: the level is held "
-        "by fewer than 10 organisations, or the term is not estimable)",
-        "wcb_p_value": "wild cluster score bootstrap p-value that the log odds ratio is 0 "
-        "(Kline-Santos, 999 Rademacher draws): holds better than the Wald one with few or "
-        "unequal organisations",
-        "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds",
-        "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds",
-    },
-)
-def awareness_model_table(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: coefficients of :func:`awareness_model` (levels under ``min_cell`` hidden)."""
-    result, excluded = awareness_model(frame)
-    table = publish_model(result, MODEL_COLUMNS, min_cell)
-    table.attrs["excluded"] = excluded
-    return table

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.analyses.survey_common import interval_columns, publish, published
-from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats import proportion_by
 
@@ -41,53 +39,3 @@ def barrier_prevalence(frame: pd.DataFrame, by: str | None = None) -> pd.DataFra
     table = table.rename(columns={"count": "n_selected", "pct": "pct_selected"})
     keys = ["barrier", "option", *([by] if by else [])]
     return table[[*keys, "n", "n_selected", "pct_selected", "ci_low", "ci_high"]]
-
-
-BARRIER_TEXT = {
-    "barrier": "barrier option (flag column name)",
-    "option": "option wording in the questionnaire",
-    "n": "respondents who answered the barriers question",
-    "n_selected": "of these, respondents who selected this option",
-    "pct_selected": "percentage selecting the option (n_selected / n x 100; options are not "
-    "exclusive)",
-    **interval_columns("the percentage selecting"),
-}
-
-
-@published(
-    "barriers_overall", "Barriers to anti-racism work: share selecting each option.", BARRIER_TEXT
-)
-def barriers_overall(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: prevalence of each barrier among everyone in scope (module docstring)."""
-    table = barrier_prevalence(frame)
-    return publish(
-        table,
-        list(table.columns),
-        count_cols=["n_selected"],
-        group_cols=[],
-        label_cols=["barrier", "option"],
-        min_cell=min_cell,
-    )
-
-
-@published(
-    "barriers_by_role_level",
-    "Barriers to anti-racism work by role level.",
-    {
-        "barrier": BARRIER_TEXT["barrier"],
-        "option": BARRIER_TEXT["option"],
-        "role_level": "level of the respondent's role",
-        **{k: v for k, v in BARRIER_TEXT.items() if k not in ("barrier", "option")},
-    },
-)
-def barriers_by_role_level(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: prevalence of each barrier within each role level (module docstring)."""
-    table = barrier_prevalence(frame, by="role_level")
-    return publish(
-        table,
-        list(table.columns),
-        count_cols=["n_selected"],
-        group_cols=["role_level"],
-        label_cols=["barrier", "option"],
-        min_cell=min_cell,
-    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analyses.headlines import headline_indicators
+from evaluation.disclosure import DEFAULT_MIN_CELL
 
 COMPARATOR_COLUMNS = ("comparator", "respondents")
 
@@ -42,7 +43,7 @@ def pack_comparators(frame: pd.DataFrame, scope: str, unit: str) -> list[tuple[s
 
 
 def benchmark_headlines(
-    frame: pd.DataFrame, scope: str, unit: str, min_cell: int = 11
+    frame: pd.DataFrame, scope: str, unit: str, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """Headline indicators of the unit and each comparator, one row per comparator and indicator.
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.analyses.survey_common import interval_columns, positive, publish, published
-from evaluation.disclosure import DEFAULT_MIN_CELL
+from evaluation.analyses.survey_common import positive
 from evaluation.stats import (
     adjust_pvalues,
     chi_square_test,
@@ -34,10 +33,6 @@ ITEMS = (
     "arf_made_difference",
 )
 GROUPINGS = ("role_level", "ethnicity_group")
-GROUP_TEXT = {
-    "role_level": "level of the respondent's role",
-    "ethnicity_group": "White / Global Majority (WRES convention); Prefer not to say kept",
-}
 
 
 def agreement_distributions(
@@ -62,123 +57,16 @@ def agreement_positive(
     return table[["item", by, "n", "n_positive", "pct_positive", "ci_low", "ci_high"]]
 
 
-def _distribution_table(frame: pd.DataFrame, by: str, min_cell: int) -> pd.DataFrame:
-    return publish(
-        agreement_distributions(frame, by),
-        ["item", by, "response", "n", "count", "pct", "ci_low", "ci_high"],
-        count_cols=["count"],
-        group_cols=[by, "response"],
-        label_cols=["item"],
-        partition_col="response",
-        min_cell=min_cell,
-    )
+def capability_tests(frame: pd.DataFrame, residual: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Per item and grouping, chi-square (and trend for role level), BH-adjusted.
 
-
-def _positive_table(frame: pd.DataFrame, by: str, min_cell: int) -> pd.DataFrame:
-    return publish(
-        agreement_positive(frame, by),
-        ["item", by, "n", "n_positive", "pct_positive", "ci_low", "ci_high"],
-        count_cols=["n_positive"],
-        group_cols=[by],
-        label_cols=["item"],
-        min_cell=min_cell,
-    )
-
-
-def _distribution_text(by: str) -> dict[str, str]:
-    return {
-        "item": "survey item (variable name; wording in the instrument dictionary)",
-        by: GROUP_TEXT[by],
-        "response": "answer on the five-point agreement scale (in scale order)",
-        "n": "respondents in the group who answered the item",
-        "count": "respondents giving this answer",
-        "pct": "percentage of the group giving this answer (count / n x 100)",
-        **interval_columns("this answer's percentage"),
-    }
-
-
-def _positive_text(by: str) -> dict[str, str]:
-    return {
-        "item": "survey item (variable name; wording in the instrument dictionary)",
-        by: GROUP_TEXT[by],
-        "n": "respondents in the group who answered the item",
-        "n_positive": "of these, respondents who agree or strongly agree",
-        "pct_positive": "percentage agreeing (n_positive / n x 100)",
-        **interval_columns("the percentage agreeing"),
-    }
-
-
-@published(
-    "capability_distribution_by_role_level",
-    "Answer distributions of the organisational-response items by role level.",
-    _distribution_text("role_level"),
-)
-def capability_distribution_by_role_level(
-    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
-) -> pd.DataFrame:
-    """Published: distributions of the four items by role level (module docstring)."""
-    return _distribution_table(frame, "role_level", min_cell)
-
-
-@published(
-    "capability_distribution_by_ethnicity",
-    "Answer distributions of the organisational-response items by ethnicity group.",
-    _distribution_text("ethnicity_group"),
-)
-def capability_distribution_by_ethnicity(
-    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
-) -> pd.DataFrame:
-    """Published: distributions of the four items by ethnicity group (module docstring)."""
-    return _distribution_table(frame, "ethnicity_group", min_cell)
-
-
-@published(
-    "capability_positive_by_role_level",
-    "Percentage agreeing with each organisational-response item, by role level.",
-    _positive_text("role_level"),
-)
-def capability_positive_by_role_level(
-    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
-) -> pd.DataFrame:
-    """Published: % agreeing with each item by role level (module docstring)."""
-    return _positive_table(frame, "role_level", min_cell)
-
-
-@published(
-    "capability_positive_by_ethnicity",
-    "Percentage agreeing with each organisational-response item, by ethnicity group.",
-    _positive_text("ethnicity_group"),
-)
-def capability_positive_by_ethnicity(
-    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
-) -> pd.DataFrame:
-    """Published: % agreeing with each item by ethnicity group (module docstring)."""
-    return _positive_table(frame, "ethnicity_group", min_cell)
-
-
-@published(
-    "capability_tests",
-    "Do answers differ by role level or ethnicity group? Tests per item, FDR-adjusted.",
-    {
-        "item": "survey item",
-        "grouping": "role_level or ethnicity_group (Prefer not to say left out of the test)",
-        "test": "Pearson chi-square of independence, or linear-by-linear trend (role level)",
-        "statistic": "test statistic",
-        "df": "degrees of freedom",
-        "effect": "Cramér's V (chi-square) or correlation r (trend; positive = more agreement "
-        "with seniority)",
-        "n": "respondents in the test",
-        "p_value": "unadjusted p-value",
-        "p_adjusted": "p-value adjusted across all rows of this table",
-        "adjustment": "the multiple-testing correction used",
-    },
-)
-def capability_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Published: per item and grouping, chi-square (and trend for role level), BH-adjusted."""
+    Respondents in a residual group of the grouping (``residual``: the instrument's "Prefer not
+    to say" labels) are left out of that grouping's tests.
+    """
     rows = []
     for item in ITEMS:
         for by in GROUPINGS:
-            data = frame[frame[by] != "Prefer not to say"] if by == "ethnicity_group" else frame
+            data = frame[~frame[by].isin(list(residual))]
             table = contingency_table(data, by, item)
             chi2 = chi_square_test(table)
             rows.append(
@@ -209,15 +97,6 @@ def capability_tests(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> p
                 )
     result = pd.DataFrame(rows)
     adjusted = adjust_pvalues(result["p_value"], "fdr_bh")
-    result["p_adjusted"] = adjusted["p_adjusted"].round(4)
+    result["p_adjusted"] = adjusted["p_adjusted"]
     result["adjustment"] = "Benjamini-Hochberg (fdr_bh)"
-    result["p_value"] = result["p_value"].round(4)
-    result[["statistic", "effect"]] = result[["statistic", "effect"]].round(3)
-    return publish(
-        result,
-        list(result.columns),
-        count_cols=[],
-        group_cols=[],
-        label_cols=["item", "grouping", "test"],
-        min_cell=min_cell,
-    )
+    return result

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.instrument import Instrument, load_instrument
 
 PROFILE_VARIABLES = {
@@ -76,13 +77,16 @@ def item_missingness(frame: pd.DataFrame, instrument: Instrument | None = None) 
     return pd.DataFrame(rows)
 
 
-def response_profile(frame: pd.DataFrame, by: str, min_cell: int = 11) -> pd.DataFrame:
+def response_profile(
+    frame: pd.DataFrame, by: str, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Respondents by one attribute (``n`` and % of respondents), suppressed for publication.
 
     Every category of the attribute is listed, including those with no respondent, so the
     table's shape does not depend on the data.
     """
     from evaluation.disclosure import suppress
+    from evaluation.instrument import load_instrument
 
     counts = frame[by].value_counts(sort=False, dropna=False)
     table = pd.DataFrame({by: counts.index.astype("string").fillna("Not answered"),
@@ -90,4 +94,5 @@ def response_profile(frame: pd.DataFrame, by: str, min_cell: int = 11) -> pd.Dat
     total = int(table["n"].sum())
     table["pct"] = (100 * table["n"] / total).round(1) if total else float("nan")
     return suppress(table, n_col="n", count_cols=[], dependent_cols=["pct"], group_cols=[by],
-                    totals_known=True, min_cell=min_cell)  # fmt: skip
+                    totals_known=True, min_cell=min_cell,
+                    residual_labels=load_instrument().residual_labels)  # fmt: skip

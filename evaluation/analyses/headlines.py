@@ -10,10 +10,12 @@ comparison and the planning table all read the same definitions.
 
 Assumptions, for every indicator:
 
-- the population is the respondents who match the filter *and answered the question*; a missing
-  answer is left out of the denominator (as in the NHS Staff Survey), "Prefer not to say" and
-  "Not sure" stay in it (answered, not favourable), so "% experienced racism" counts those who
-  said Yes among all who answered;
+- the population is the respondents who match the filter *and answered the question*, the one
+  definition of every published share (:meth:`evaluation.instrument.Instrument.answered`): a
+  missing answer and "Prefer not to say" are left out of the denominator (as in the NHS Staff
+  Survey, and as in the reporting funnel, so "reported it" is one figure everywhere); "Not sure"
+  stays in it (answered, not favourable), so "% experienced racism" counts those who said Yes
+  among all who answered Yes or No;
 - respondents are treated as a simple random sample of staff: the Wilson 95% interval ignores
   clustering within organisations and non-response bias, so intervals are somewhat too narrow;
 - estimates are unweighted shares of respondents, not of the workforce.
@@ -28,7 +30,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.disclosure import MARKER, suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, suppress
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.crosstabs import proportion_by
 
@@ -186,7 +188,7 @@ def headline_estimates(
     instrument = instrument or load_instrument()
     rows = []
     for h in definitions:
-        subset = frame.loc[h.in_population(frame)]
+        subset = instrument.without_residual(frame.loc[h.in_population(frame)], [h.variable])
         positive = h.positive_answers(instrument)
         est = proportion_by(subset, h.variable, positive, weights=weights).iloc[0]
         extra = {"n_eff": float(est["n_eff"])} if weights else {}
@@ -207,7 +209,7 @@ def headline_estimates(
     return pd.DataFrame(rows)
 
 
-def suppress_headlines(estimates: pd.DataFrame, min_cell: int = 11) -> pd.DataFrame:
+def suppress_headlines(estimates: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Small-cell suppression of an indicator table through :func:`evaluation.disclosure.suppress`.
 
     An indicator whose denominator ``n``, positive count ``n_positive`` or complement
@@ -229,7 +231,7 @@ def suppress_headlines(estimates: pd.DataFrame, min_cell: int = 11) -> pd.DataFr
 
 def headline_indicators(
     frame: pd.DataFrame,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     definitions: Sequence[Headline] = HEADLINES,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:
@@ -315,38 +317,9 @@ GAP_COLUMNS = (
 )  # fmt: skip
 
 
-def _register_gaps(func):
-    from evaluation.analyses.survey_common import published
-
-    return published(
-        "equity_gaps",
-        "Global Majority / White gaps of the headline items, with intervals and tests.",
-        {
-            "variable": "survey item (variable name; wording in the instrument dictionary)",
-            "finding": "what the share is, in words",
-            "better": "which direction is favourable (higher / lower)",
-            "n_gm": "Global Majority respondents who answered",
-            "pct_gm": "% of them giving the favourable (or, for racism, the harmful) answer",
-            "ci_low_gm": "lower limit of its 95% Wilson interval",
-            "ci_high_gm": "upper limit of its 95% Wilson interval",
-            "n_white": "White respondents who answered",
-            "pct_white": "% of them giving the favourable (or harmful) answer",
-            "ci_low_white": "lower limit of its 95% Wilson interval",
-            "ci_high_white": "upper limit of its 95% Wilson interval",
-            "gap_pp": "Global Majority minus White, percentage points",
-            "gap_low": "lower limit of Newcombe's 95% interval for the gap",
-            "gap_high": "upper limit of Newcombe's 95% interval for the gap",
-            "p_value": "chi-square test of the 2 x 2 table (no continuity correction)",
-            "p_holm": "p-value Holm-corrected across the items of the table",
-            "significant": "significant at 5% after the Holm correction",
-        },
-    )(func)
-
-
-@_register_gaps
 def equity_gaps(
     frame: pd.DataFrame,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     topics: Sequence[tuple[str, str, str]] = GAP_TOPICS,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:
@@ -365,6 +338,7 @@ def equity_gaps(
     from evaluation.stats.proportions import newcombe_difference
 
     instrument = instrument or load_instrument()
+    frame = instrument.without_residual(frame, [variable for variable, _, _ in topics])
     rows, hidden = [], []
     small_counts: list[dict[str, tuple[int, int]]] = []
     for variable, finding, better in topics:

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluation.analyses.survey_common import interval_columns, published, round_percentages
 from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, suppress
 from evaluation.instrument import Instrument, load_instrument
+from evaluation.rounding import round_published
 from evaluation.stats import distribution_by
 
 DISAGREE = "Strongly disagree or disagree"
@@ -107,6 +107,7 @@ def _publish(table: pd.DataFrame, keys: list[str], min_cell: int) -> pd.DataFram
         partition_col="response",
         totals_known=True,
         min_cell=min_cell,
+        residual_labels=load_instrument().residual_labels,
     )
 
 
@@ -161,9 +162,9 @@ def agreement_tables(
     items = (items,) if isinstance(items, str) else tuple(items)
     keys = _keys(items, by)
     levels = tuple(str(v) for v in frame[items[0]].cat.categories)
-    detail = round_percentages(_stack(frame, items, by, collapse=False), ANSWER_COLUMNS[1:])
+    detail = round_published(_stack(frame, items, by, collapse=False))
     detail = _hide_whole_groups(_publish(detail, keys, min_cell), keys, min_cell)
-    collapsed = round_percentages(_stack(frame, items, by, collapse=True), ANSWER_COLUMNS[1:])
+    collapsed = round_published(_stack(frame, items, by, collapse=True))
     collapsed = _publish(_premark_collapsed(collapsed, keys, min_cell), keys, min_cell)
     return LikertTables(detail, collapsed, items, by, levels)
 
@@ -203,64 +204,17 @@ def agreement_shown(tables: LikertTables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "group", "level", "response", "n", "pct"])
 
 
-def _collapsed_text(by: str, several_items: bool = True) -> dict[str, str]:
-    """Column descriptions of a collapsed table (``item`` only when it holds several items)."""
-    item = {"item": "survey item (variable name; wording in the instrument dictionary)"}
-    return {
-        **(item if several_items else {}),
-        by: "the group (instrument categories)",
-        "response": "collapsed answer: Strongly disagree or disagree / Neither agree nor disagree"
-        " / Agree or strongly agree",
-        "n": "respondents in the group who answered the item",
-        "count": "respondents giving an answer in this collapsed category",
-        "pct": "percentage of the group (count / n x 100)",
-        **interval_columns("this category's percentage"),
-    }
-
-
-@published(
-    "confidence_collapsed_by_ethnicity",
-    "Confidence to report racism by ethnicity group: disagree / neither / agree.",
-    _collapsed_text("ethnicity_group", several_items=False),
-)
-def _registered_confidence_ethnicity(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
-    return agreement_tables(frame, "confident_to_report", "ethnicity_group", min_cell).collapsed
-
-
-@published(
-    "confidence_collapsed_by_role_level",
-    "Confidence to report racism by role level: disagree / neither / agree.",
-    _collapsed_text("role_level", several_items=False),
-)
-def _registered_confidence_role(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
-    return agreement_tables(frame, "confident_to_report", "role_level", min_cell).collapsed
-
-
 def item_wording(item: str, instrument: Instrument | None = None) -> str:
     """An item's question wording (its title in figures and tables shown to people)."""
     instrument = instrument or load_instrument()
     return instrument.question(item) if item in instrument else item
 
 
-def _capability_items() -> tuple[str, ...]:
-    from evaluation.analyses.capability import ITEMS
-
-    return ITEMS
-
-
-@published(
-    "capability_collapsed_by_role_level",
-    "Organisational-response items by role level: disagree / neither / agree.",
-    _collapsed_text("role_level"),
-)
-def _registered_capability_role(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
-    return agreement_tables(frame, _capability_items(), "role_level", min_cell).collapsed
-
-
-@published(
-    "capability_collapsed_by_ethnicity",
-    "Organisational-response items by ethnicity group: disagree / neither / agree.",
-    _collapsed_text("ethnicity_group"),
-)
-def _registered_capability_ethnicity(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL):
-    return agreement_tables(frame, _capability_items(), "ethnicity_group", min_cell).collapsed
+def published_pair(
+    detail: pd.DataFrame, collapsed: pd.DataFrame, items: str | Sequence[str], by: str
+) -> LikertTables:
+    """The two published tables of an item (``rep.publish`` of its detail and collapsed tables)
+    as the :class:`LikertTables` a figure draws."""
+    items = (items,) if isinstance(items, str) else tuple(items)
+    levels = tuple(str(v) for v in load_instrument().categories(items[0]).categories)
+    return LikertTables(detail, collapsed, items, by, levels)

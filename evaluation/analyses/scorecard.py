@@ -24,8 +24,7 @@ import pandas as pd
 import yaml
 
 from evaluation.analyses.headlines import HEADLINES, Headline, headline_estimates
-from evaluation.analyses.survey_common import published
-from evaluation.disclosure import MARKER, suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, suppress
 from evaluation.errors import InputError
 from evaluation.instrument import load_instrument
 from evaluation.paths import SURVEY_DATA
@@ -91,7 +90,9 @@ def _round(value: object) -> object:
     return value if value == MARKER else round(float(value), 1)  # type: ignore[arg-type]
 
 
-def free_text_themes(survey: pd.DataFrame, codebook, min_cell: int = 11) -> pd.DataFrame:
+def free_text_themes(
+    survey: pd.DataFrame, codebook, min_cell: int = DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Share of free-text writers whose answers the codebook's rules code with each theme."""
     from evaluation.text import framework, segments
     from evaluation.text.rules import RuleCoder
@@ -120,28 +121,12 @@ def _reading(pct: float, better: str, who: str) -> str:
     return f"{share} of {who} ({pct:.0f}%)"
 
 
-@published(
-    "scorecard_by_principle",
-    "The evidence on each ARF principle: survey indicators and coded free-text themes.",
-    {
-        "principle": "the ARF principle (codebook.yaml `principles`)",
-        "evidence": "the indicator (with its population) or the coded theme",
-        "source": "survey, or free-text theme (rule coding)",
-        "n": "respondents in the population who answered (themes: who wrote free text)",
-        "n_positive": "of these, favourable (or harmful) answers / respondents raising the theme",
-        "pct": "n_positive / n x 100",
-        "ci_low": "lower limit of the 95% Wilson interval",
-        "ci_high": "upper limit of the 95% Wilson interval",
-        "since_previous": "up / down (chi-square p < 0.05, uncorrected) or no clear change",
-        "reading": "the value in plain words",
-    },
-)
 def scorecard(
     survey: pd.DataFrame,
     codebook=None,
     theme_prevalence: pd.DataFrame | None = None,
     previous: pd.DataFrame | None = None,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     mapping: PrincipleMap | None = None,
 ) -> pd.DataFrame:
     """The published scorecard (see the module docstring), principles in the codebook's order.
@@ -151,9 +136,10 @@ def scorecard(
     ``codebook`` defaults to the bundled one.
     """
     if codebook is None:
+        from evaluation.paths import CODEBOOK
         from evaluation.text.codebook import load_codebook
 
-        codebook = load_codebook()
+        codebook = load_codebook(CODEBOOK)
     mapping = mapping or load_principle_map()
     pairs = _definitions(mapping)
     definitions = [h for _, h in pairs]

@@ -1,77 +1,20 @@
 """Shared pieces of the survey analyses: favourable answers from the instrument, model
-preparation, publication (rounding + disclosure) and the table dictionary.
+preparation and publication (rounding by :mod:`evaluation.rounding`, then disclosure).
 
-Every published table function is registered with :func:`published`, which records one
-description per column; :func:`table_dictionary` returns them for ``tables/README`` and the
-dictionary CSV, so a column is described once, next to the code that makes it.
+The published tables themselves are declared, with a description of every column, in
+:mod:`evaluation.analyses.tables`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from evaluation.disclosure import DEFAULT_MIN_CELL, TableSpec, suppress
 from evaluation.instrument import Instrument, load_instrument
+from evaluation.rounding import round_published
 from evaluation.stats import ModelResult
-
-PREFER_NOT_TO_SAY = "Prefer not to say"
-PCT_DECIMALS = 1
-COEF_DECIMALS = 3
-P_DECIMALS = 4
-
-F = TypeVar("F", bound=Callable[..., pd.DataFrame])
-
-
-@dataclass(frozen=True)
-class PublishedTable:
-    """A published table: its name, what it shows, and a description of every column."""
-
-    name: str
-    description: str
-    columns: Mapping[str, str]
-    function: Callable[..., pd.DataFrame]
-
-
-PUBLISHED: dict[str, PublishedTable] = {}
-
-
-def published(name: str, description: str, columns: Mapping[str, str]) -> Callable[[F], F]:
-    """Register a function returning a published table (its columns in ``columns`` order)."""
-
-    def register(func: F) -> F:
-        PUBLISHED[name] = PublishedTable(name, description, dict(columns), func)
-        return func
-
-    return register
-
-
-def published_tables() -> dict[str, PublishedTable]:
-    """Every registered published survey table (importing the analyses registers them)."""
-    from evaluation.analyses import (  # noqa: F401
-        awareness,
-        barriers,
-        capability,
-        headlines,
-        likert,
-        reporting,
-        scorecard,
-    )
-
-    return dict(PUBLISHED)
-
-
-def table_dictionary() -> pd.DataFrame:
-    """One row per published table column: ``table, column, description``."""
-    rows = [
-        {"table": t.name, "column": column, "description": text}
-        for t in published_tables().values()
-        for column, text in t.columns.items()
-    ]
-    return pd.DataFrame(rows, columns=["table", "column", "description"])
 
 
 def positive(variable: str, instrument: Instrument | None = None) -> tuple[str, ...]:
@@ -80,21 +23,6 @@ def positive(variable: str, instrument: Instrument | None = None) -> tuple[str, 
     if not values:
         raise KeyError(f"{variable!r} has no favourable answers in the instrument")
     return values
-
-
-def interval_columns(what: str) -> dict[str, str]:
-    """Descriptions of the interval columns of a percentage."""
-    return {
-        "ci_low": f"lower limit of the 95% Wilson interval for {what} (0-100)",
-        "ci_high": f"upper limit of the 95% Wilson interval for {what} (0-100)",
-    }
-
-
-def round_percentages(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    out = frame.copy()
-    present = [c for c in columns if c in out.columns]
-    out[present] = out[present].astype(float).round(PCT_DECIMALS)
-    return out
 
 
 def publish(
@@ -107,14 +35,13 @@ def publish(
     partition_col: str | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
-    """Select ``columns``, round percentages to one decimal and suppress small cells.
+    """Select ``columns``, round them (:mod:`evaluation.rounding`) and suppress small cells.
 
     Totals over the groups are assumed known (overall figures are published elsewhere), so a
-    single hidden group is always paired with a second one.
+    single hidden group is always paired with a second one, unless it is a residual group of
+    the instrument ("Prefer not to say": :mod:`evaluation.disclosure`).
     """
-    table = round_percentages(
-        frame[list(columns)], [c for c in columns if c.startswith(("pct", "ci_"))]
-    )
+    table = round_published(frame[list(columns)])
     dependents = [c for c in columns if c.startswith(("pct", "ci_"))]
     return suppress(
         table.reset_index(drop=True),
@@ -126,6 +53,7 @@ def publish(
         partition_col=partition_col,
         totals_known=True,
         min_cell=min_cell,
+        residual_labels=load_instrument().residual_labels,
     )
 
 
@@ -141,7 +69,8 @@ def choose_reference(values: pd.Series, preferred: str) -> str | None:
 def model_frame(
     frame: pd.DataFrame, predictors: Mapping[str, str]
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
-    """Prepare a model: drop "Prefer not to say" ethnicity, pick references, drop constants.
+    """Prepare a model: drop residual groups ("Prefer not to say" ethnicity, from the instrument),
+    pick references, drop constants.
 
     Returns the rows to model, the ``{predictor: reference}`` actually used (a predictor with a
     single level in scope, e.g. ``org_type`` in one organisation's report, is left out), and the
@@ -150,7 +79,7 @@ def model_frame(
     excluded: dict[str, int] = {}
     data = frame
     if "ethnicity_group" in predictors:
-        not_stated = data["ethnicity_group"] == PREFER_NOT_TO_SAY
+        not_stated = data["ethnicity_group"].isin(list(load_instrument().residual_labels))
         excluded["ethnicity Prefer not to say"] = int(not_stated.sum())
         data = data[~not_stated.fillna(False)].copy()
         data["ethnicity_group"] = data["ethnicity_group"].cat.remove_unused_categories()
@@ -171,17 +100,14 @@ def publish_model(
     """The coefficients of a fitted model as a published table.
 
     A coefficient comparing a level with fewer than ``min_cell`` respondents is suppressed (its
-    estimate describes those few people). Estimates to 3 decimals, p-values to 4.
+    estimate describes those few people). Rounded by :mod:`evaluation.rounding`.
     """
     table = result.coefficients[result.coefficients["kind"].isin(kinds)].copy()
     counts = result.level_counts
     table["n"] = [counts.get(term, result.n) for term in table["term"]]
-    numeric = [c for c in columns if c not in ("term", "p_value")]
-    table[numeric] = table[numeric].round(COEF_DECIMALS)
-    if "p_value" in columns:
-        table["p_value"] = table["p_value"].round(P_DECIMALS)
+    table = round_published(table[[*columns, "n"]])
     shown = suppress(
-        table[[*columns, "n"]].reset_index(drop=True),
+        table.reset_index(drop=True),
         n_col="n",
         count_cols=[],
         dependent_cols=[c for c in columns if c != "term"],

@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from evaluation.analyses.headlines import headline_estimates
-from evaluation.disclosure import suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, suppress
 from evaluation.errors import InputError
 from evaluation.stats import RakingResult, rake
 
@@ -55,7 +55,7 @@ def raking_weights(
 
 
 def weighted_headline_indicators(
-    frame: pd.DataFrame, margins: dict[str, dict[str, float]], min_cell: int = 11
+    frame: pd.DataFrame, margins: dict[str, dict[str, float]], min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """Each headline indicator unweighted and weighted to the margins, suppressed.
 

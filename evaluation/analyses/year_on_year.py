@@ -51,6 +51,7 @@ from evaluation.analyses.headlines import (
     headline_indicators,
     suppress_headlines,
 )
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.association import chi_square_test
 from evaluation.stats.multiplicity import Method, adjust_pvalues
@@ -181,7 +182,7 @@ def _notes(definitions: Sequence[Headline], changes: pd.DataFrame | None) -> lis
 
 def wave_indicators(
     frames: Mapping[int, pd.DataFrame],
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     definitions: Sequence[Headline] = HEADLINES,
     instrument: Instrument | None = None,
 ) -> pd.DataFrame:
@@ -200,7 +201,7 @@ def compare_waves(
     previous_wave: int,
     current_wave: int,
     *,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     correction: Method = "holm",
     alpha: float = 0.05,
     changes: pd.DataFrame | None = None,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.outcomes import did
 from evaluation.outcomes.indicators import LABELS
 from evaluation.outcomes.panel import OutcomesData, best_values, latest_organisations, read_folder
@@ -616,7 +617,7 @@ def _register_level(survey: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
 
 
 def belief_vs_register(
-    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11
+    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """What respondents believe their organisation's ARF status is, by its status in the register.
 
@@ -667,7 +668,7 @@ def belief_vs_register(
 
 
 def awareness_by_register(
-    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = 11
+    survey: pd.DataFrame, register: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """Awareness of the framework (``arf_aware`` = Yes) by the organisation's register status."""
     from evaluation.disclosure import suppress

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import InputError, Problem
 from evaluation.paths import REPO_ROOT, REPORTS, SURVEY_DATA
 from evaluation.safe_yaml import load_yaml
@@ -54,7 +55,7 @@ class EvaluationConfig:
     focus_group: Path | None
     codebook: Path
     output: Path
-    min_cell: int = 11
+    min_cell: int = DEFAULT_MIN_CELL
     pack_min_respondents: int = 30
     mapping: Path | None = None
     margins: Path | None = None

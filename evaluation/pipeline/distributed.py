@@ -28,11 +28,12 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from evaluation.analyses.units import pack_units
+from evaluation.inputs import PreparedInputs, prepare_inputs, read_names
 from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig
-from evaluation.pipeline.packs import PackSummary, pack_units
-from evaluation.report import PreparedInputs, prepare_inputs, read_names
+from evaluation.pipeline.packs import PackSummary
 
 # one pack at a time per worker process (papermill changes the process's working directory)
 _PROCESS_LOCK = threading.Lock()

@@ -6,7 +6,7 @@ notebook as a section in order. Only what a reader needs is written:
 
 - markdown cells (escaped: raw HTML in a notebook's text is shown, never run);
 - the outputs a notebook publishes deliberately: tables, figures and findings, which
-  :class:`evaluation.report.ReportContext` writes as HTML with every string escaped, and
+  :class:`evaluation.publishing.ReportContext` writes as HTML with every string escaped, and
   Markdown displays. Code, prompts, streams, plain-text reprs (a stray Python list) and the
   papermill parameter cells are left out.
 

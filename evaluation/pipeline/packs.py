@@ -12,36 +12,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
+from evaluation.analyses.units import pack_units
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig
-
-SCOPE_COLUMNS = {"org": ("org_code", "org_name"), "icb": ("icb", "icb")}
-
-
-def pack_units(frame: pd.DataFrame, scope: str, min_respondents: int) -> pd.DataFrame:
-    """One row per organisation (or ICB): its code, name, respondents and whether it gets a pack."""
-    if scope not in SCOPE_COLUMNS:
-        raise ValueError(f"packs are built per 'org' or 'icb', not {scope!r}")
-    key, label = SCOPE_COLUMNS[scope]
-    columns = [key] if key == label else [key, label]
-    counts = frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
-    counts["name"] = counts[label].astype(str)
-    counts["unit"] = counts[key].astype(str)
-    counts["gets_pack"] = counts["respondents"] >= min_respondents
-    return counts.sort_values("unit").reset_index(drop=True)[
-        ["unit", "name", "respondents", "gets_pack"]
-    ]
-
-
-def units_without_pack(frame: pd.DataFrame, scope: str, min_respondents: int) -> pd.DataFrame:
-    """Organisations/ICBs too small for a pack: names only (their counts could identify people)."""
-    units = pack_units(frame, scope, min_respondents)
-    small = units.loc[~units["gets_pack"], ["unit", "name"]].reset_index(drop=True)
-    small["reason"] = f"fewer than {min_respondents} respondents"
-    return small
 
 
 @dataclass
@@ -81,17 +56,11 @@ def run_packs(
     scope: str,
     workers: int | None = None,
     progress: bool = True,
-    scheduler: str | None = None,
 ) -> PackSummary:
     """Build a pack for every eligible unit, ``workers`` at a time (default: all cores).
 
-    With ``scheduler`` (a Dask scheduler's address) the packs are built on that cluster instead
-    (:func:`evaluation.pipeline.distributed.run_packs_distributed`).
+    On a Dask cluster instead: :func:`evaluation.pipeline.distributed.run_packs_distributed`.
     """
-    if scheduler:
-        from evaluation.pipeline.distributed import run_packs_distributed
-
-        return run_packs_distributed(config, scope, scheduler, progress=progress)
     frame = load_wave(config).frame
     units = pack_units(frame, scope, config.pack_min_respondents)
     summary = PackSummary(scope=scope, too_small=units.loc[~units["gets_pack"], "unit"].tolist())

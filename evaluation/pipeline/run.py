@@ -23,12 +23,7 @@ import papermill as pm
 from tqdm.auto import tqdm
 
 from evaluation.errors import InputError
-from evaluation.io.survey import LoadedSurvey
-from evaluation.io.wave import load_wave
-from evaluation.paths import NOTEBOOKS
-from evaluation.pipeline.config import EvaluationConfig
-from evaluation.report import (
-    RUN_DIR_ENV,
+from evaluation.inputs import (
     SCOPES,
     WORK_DIR,
     PreparedInputs,
@@ -37,6 +32,11 @@ from evaluation.report import (
     read_names,
     write_run_file,
 )
+from evaluation.io.survey import LoadedSurvey
+from evaluation.io.wave import load_wave
+from evaluation.paths import NOTEBOOKS
+from evaluation.pipeline.config import EvaluationConfig
+from evaluation.publishing.context import RUN_DIR_ENV
 
 KERNEL_NAME = "arf-eval"
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
@@ -141,8 +141,8 @@ def execute_notebook(
     """Run one notebook with papermill; raise :class:`PipelineError` naming the failing cell.
 
     ``run_dir`` is the run being built: the kernel finds it in its environment
-    (:data:`~evaluation.report.RUN_DIR_ENV`) and publishes there; without it the notebook runs as a
-    scratch run, as by hand.
+    (:data:`~evaluation.publishing.context.RUN_DIR_ENV`) and publishes there; without it the
+    notebook runs as a scratch run, as by hand.
     """
     check_parameters([notebook], parameters)
     if run_dir is not None:
@@ -249,7 +249,7 @@ def check_scope(scope: str, scope_value: str | None) -> None:
 
 def check_unit(frame, scope: str, scope_value: str | None, min_respondents: int) -> None:
     """The unit of an ICB or organisation report exists and is large enough for a pack."""
-    from evaluation.pipeline.packs import pack_units
+    from evaluation.analyses.units import pack_units
 
     if scope == "region":
         return
@@ -394,9 +394,9 @@ def run_report(
     (:mod:`evaluation.pipeline.distributed`).
     """
     from evaluation.audit import audit_report
-    from evaluation.pipeline.dictionary import write_table_dictionary
     from evaluation.pipeline.html import build_html
     from evaluation.pipeline.manifest import write_manifest
+    from evaluation.publishing.dictionary import write_table_dictionary
 
     check_scope(scope, scope_value)
     books = notebooks if notebooks is not None else report_notebooks()

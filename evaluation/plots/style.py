@@ -56,7 +56,7 @@ def readable_text_colour(background: str) -> str:
 
 
 def set_alt_text(fig: plt.Figure, text: str) -> None:
-    """Attach a figure's alt text (read by :meth:`evaluation.report.ReportContext.figure`)."""
+    """Attach a figure's alt text (read by :meth:`evaluation.publishing.ReportContext.figure`)."""
     fig.arf_alt_text = " ".join(text.split())  # type: ignore[attr-defined]
 
 

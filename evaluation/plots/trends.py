@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.plots.style import OKABE_ITO, add_caption, set_alt_text, use_style
 
 SUPPRESSED = "[c]"
@@ -22,7 +23,7 @@ def _row_labels(table: pd.DataFrame) -> list[str]:
     return [f"{r.label} ({r.population})" for r in firsts.itertuples()]
 
 
-def trend_caption(table: pd.DataFrame, min_cell: int = 11) -> str:
+def trend_caption(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> str:
     """The figure's caption: what the points and bars are, and the n behind them per wave."""
     parts = []
     for wave, rows in table.groupby("wave", sort=True):
@@ -38,7 +39,9 @@ def trend_caption(table: pd.DataFrame, min_cell: int = 11) -> str:
     )
 
 
-def trend_chart(table: pd.DataFrame, title: str | None = None, min_cell: int = 11) -> plt.Figure:
+def trend_chart(
+    table: pd.DataFrame, title: str | None = None, min_cell: int = DEFAULT_MIN_CELL
+) -> plt.Figure:
     """Dot-and-interval chart of each indicator by wave (see the module docstring).
 
     The default title asks the question the figure answers ("Did the headline indicators change

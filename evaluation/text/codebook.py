@@ -269,12 +269,9 @@ def parse_codebook(data: Any, file: str = "<codebook>") -> Codebook:
     )
 
 
-def load_codebook(path: str | Path | None = None) -> Codebook:
-    """Read and validate a codebook YAML file (default: ``survey_data/codebook.yaml``)."""
-    if path is None:
-        from evaluation.paths import SURVEY_DATA
-
-        path = SURVEY_DATA / "codebook.yaml"
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file (the wave config's ``codebook``; the bundled one is
+    :data:`evaluation.paths.CODEBOOK`)."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -140,13 +140,13 @@ def export_wave_themes(
     loaded: object,
     focus_group: Path | None,
     out: Path | str,
-    codebook_path: Path | str | None = None,
+    codebook_path: Path | str,
     names: tuple[str, ...] = (),
     project_name: str = "ARF evaluation",
     facilitators: tuple[str, ...] = ("F",),
 ) -> list[Path]:
     """``arf-eval export-themes``: redact, code and export a loaded wave's themes into ``out``."""
-    from evaluation.report import prepare_inputs
+    from evaluation.inputs import prepare_inputs
 
     prepared = prepare_inputs(loaded, focus_group, names, facilitators)  # type: ignore[arg-type]
     project = build_theme_project(
@@ -161,7 +161,7 @@ def export_wave_themes(
 
 
 def import_themes_to_folder(
-    path: Path | str, out: Path | str, codebook_path: Path | str | None = None
+    path: Path | str, out: Path | str, codebook_path: Path | str
 ) -> tuple[list[Path], list[str]]:
     """``arf-eval import-themes``: another tool's .qdpx/.qdc as tidy CSV files, and warnings.
 

@@ -160,10 +160,10 @@ class WaveTexts:
 def wave_texts(config: Path | str) -> WaveTexts:
     """The wave of ``config`` (its ``evaluation.yaml`` or folder), prepared as for the report:
     pseudonymised, redacted; codings files in the focus-group folder (else beside the survey)."""
+    from evaluation.inputs import prepare_inputs, read_names
     from evaluation.io.transcripts import TRANSCRIPT_SUFFIXES, pseudonymise_focus_groups
     from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import find_config, load_config
-    from evaluation.report import prepare_inputs, read_names
     from evaluation.review import cleared
     from evaluation.text.codebook import load_codebook
 
