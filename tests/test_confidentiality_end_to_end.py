@@ -107,9 +107,9 @@ def test_seeded_personal_data_reaches_no_stage_output(tmp_path):
     from evaluation.audit import audit_report
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
+    from evaluation.pipeline.themes import build_theme_project
     from evaluation.report import cache_inputs, prepare_inputs
     from evaluation.text.codebook import load_codebook
-    from evaluation.text.project import build_theme_project
 
     out = tmp_path / "reports"
     config = load_config(seed_wave(tmp_path / "wave", out))
