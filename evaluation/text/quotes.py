@@ -60,6 +60,7 @@ STALE = "stale"  # signed, but its words are no longer among the current passage
 MIN_CHARS = 40
 MAX_CHARS = 300
 PER_THEME = 5
+# TF-IDF cosine at which two passages count as the same words (a template's variants score ~0.8)
 
 
 def quote_id(code_id: str, source_id: str, text: str) -> str:
@@ -72,8 +73,9 @@ def quote_id(code_id: str, source_id: str, text: str) -> str:
     return f"{code_id}:{source_id}:{digest}"
 
 
-def _centroid_similarity(texts: Sequence[str], presence: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each text to each code's centroid (units x codes), TF-IDF words."""
+def _centroid_similarity(texts: Sequence[str], presence: np.ndarray) -> tuple[np.ndarray, object]:
+    """Cosine similarity of each text to each code's centroid (units x codes), TF-IDF words,
+    and the texts' (L2-normalised, sparse) TF-IDF matrix."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1)
@@ -87,7 +89,7 @@ def _centroid_similarity(texts: Sequence[str], presence: np.ndarray) -> np.ndarr
         norm = np.linalg.norm(centroid)
         if norm > 0:
             similarity[:, j] = matrix @ (centroid / norm)
-    return similarity
+    return similarity, matrix
 
 
 def candidate_quotes(
@@ -101,6 +103,7 @@ def candidate_quotes(
     max_chars: int = MAX_CHARS,
     exclude_if_contains: Sequence[str] = (),
     is_held: Callable[[str], bool] | None = None,
+    near_duplicate: float = 0.7,
 ) -> pd.DataFrame:
     """Up to ``per_theme`` candidate quotes per code, best first (see the module docstring).
 
@@ -109,8 +112,9 @@ def candidate_quotes(
     :func:`evaluation.text.segments.segments_to_units`); ``confidence``: optional probabilities
     (one row per row of ``units``, one column per code, e.g. a suggester's ``predict_proba``),
     else 1.0 for any coded unit. Only units of ``min_chars`` to ``max_chars`` characters are
-    quotable. Returns ``code_id, rank, source_id, unit, case_id, text, coders, confidence,
-    similarity, score, quote_id``.
+    quotable; a passage whose TF-IDF cosine with a quote already chosen for the theme reaches
+    ``near_duplicate`` is skipped (it says the same words). Returns ``code_id, rank, source_id,
+    unit, case_id, text, coders, confidence, similarity, score, quote_id``.
     """
     columns = ["code_id", "rank", "source_id", "unit", "case_id", "text", "coders",
                "confidence", "similarity", "score", "quote_id"]  # fmt: skip
@@ -137,7 +141,7 @@ def candidate_quotes(
         .to_dict()
     )
     texts = units["text"].astype(str).map(lambda t: " ".join(t.split()))
-    similarity = _centroid_similarity(texts.tolist(), present)
+    similarity, matrix = _centroid_similarity(texts.tolist(), present)
     if confidence is not None:
         if len(confidence) != len(units):
             raise InputError("confidence must have one row per unit")
@@ -156,11 +160,15 @@ def candidate_quotes(
         score = probability[eligible, j] * similarity[eligible, j]
         order = eligible[np.lexsort((units.loc[eligible, "source_id"].astype(str), -score))]
         seen: set[str] = set()
+        chosen: list[int] = []
         for i in order:
             person = str(units.at[i, "speaker_or_respondent"])
             if person in seen:
                 continue
+            if chosen and (matrix[chosen] @ matrix[i].T).max() >= near_duplicate:
+                continue  # the same words as a quote already chosen: no new voice
             seen.add(person)
+            chosen.append(int(i))
             rows.append(
                 {
                     "code_id": code,
