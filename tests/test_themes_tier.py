@@ -30,7 +30,7 @@ from evaluation.text.segments import answer_units, segments_to_units
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
 HOSTILE = [
-    "=HYPERLINK(\"http://x\",\"click\") nothing happens when you report racism",
+    '=HYPERLINK("http://x","click") nothing happens when you report racism',
     "- the rota never leaves time for the anti-racism training, it gets dropped",
     "+1 to that: nobody is asked why the WRES figures don't move",
     "@everyone the submission process is confusing",
@@ -121,8 +121,8 @@ def test_codes_by_case_rebuilds_no_hidden_themes_by_role_cell(prepared, tmp_path
             assert int(members[code].sum()) == int(rows.loc[code, "count"])
     withheld_groups = set(published[RESPONDENT_ATTRIBUTE].astype(str)) - shown_groups
     for code in codebook.leaf_ids:
-        column = published[(published["code_id"] == code)
-                           & published[RESPONDENT_ATTRIBUTE].astype(str).isin(withheld_groups)]  # fmt: skip
+        withheld = published[RESPONDENT_ATTRIBUTE].astype(str).isin(withheld_groups)
+        column = published[(published["code_id"] == code) & withheld]
         assert (column["count"].astype(str) == MARKER).sum() != 1, code
     if min_cell == 11:  # the bundled wave: every role group has a hidden cell
         assert respondents["role_level"].isna().all()
@@ -157,4 +157,13 @@ def test_publish_restricted_refuses_an_unsafe_count_and_indexes_what_it_writes(t
     import json
 
     index = json.loads((tmp_path / "themes" / "index.json").read_text())
-    assert set(index) == {"candidate_themes.csv"} and index["candidate_themes.csv"]["disclosure"]
+    assert set(index) == {"candidate_themes"} and index["candidate_themes"]["disclosure"]
+    # the report audit reads the declared structure: an edited file is caught
+    from evaluation.audit import audit_report
+
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"group": ["a"], "n": [50]}).to_csv(tmp_path / "tables" / "t.csv", index=False)
+    assert audit_report(tmp_path) == []
+    edited = pd.read_csv(path, encoding="utf-8-sig").assign(n_passages=[80, 3])
+    edited.to_csv(path, index=False)
+    assert any("n_passages = 3" in p.message for p in audit_report(tmp_path))

@@ -51,7 +51,12 @@ from evaluation.errors import InputError
 from evaluation.safe_output import safe_path, write_csv
 from evaluation.text import quotes as quote_tools
 from evaluation.text.codebook import Codebook, load_codebook
-from evaluation.text.exports import QDPX_MAX_FREE_TEXT, read_theme_file, write_theme_exports
+from evaluation.text.exports import (
+    QDPX_MAX_FREE_TEXT,
+    read_theme_file,
+    suppress_sampling_frame,
+    write_theme_exports,
+)
 from evaluation.text.framework import themes_by_attribute
 from evaluation.text.refi_qda import QdaProject
 from evaluation.text.rules import RuleCoder
@@ -105,28 +110,29 @@ def publish_restricted(
     folder = Path(rep.output_dir) / THEMES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     path = write_csv(frame, safe_path(folder, f"{name}.csv"))
-    _describe(folder, path.name, description, frame, declared)
+    _describe(folder, path.stem, description, frame, declared)
     return path
 
 
 def _describe(
-    folder: Path, file: str, description: str, frame: pd.DataFrame, declared: object
+    folder: Path, name: str, description: str, frame: pd.DataFrame, declared: object
 ) -> None:
-    """Record a ``themes/`` file in ``themes/index.json`` (a file lock: notebooks run together)."""
+    """Record ``themes/<name>.csv`` in ``themes/index.json``, keyed like ``tables/index.json``
+    (by stem), so the report audit checks its declared structure (a file lock: notebooks run
+    together)."""
     import fcntl
 
     index_path = folder / THEMES_INDEX
     entry = {
         "description": description,
         "columns": [str(c) for c in frame.columns],
-        "rows": len(frame),
         "disclosure": declared or None,
         "tier": "restricted: the evaluation team, not for publication",
     }
     with open(folder / ".index.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         index = json.loads(index_path.read_text()) if index_path.exists() else {}
-        index[file] = entry
+        index[name] = entry
         index_path.write_text(json.dumps(dict(sorted(index.items())), indent=2) + "\n")
 
 
@@ -217,8 +223,13 @@ class ThemeProject:
         target = Path(folder) / subfolder
         for key, path in paths.items():
             if path.suffix == ".csv":
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=0)
-                _describe(target, path.name, _EXPORT_DESCRIPTIONS.get(key, key), frame, None)
+                declared = None
+                if key == "qdpx_sampling_frame":  # its structure, as suppression declared it
+                    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+                    declared = suppress_sampling_frame(frame, self.min_cell).attrs["disclosure"]
+                else:  # the header only: coded_segments.csv can be large
+                    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", nrows=0)
+                _describe(target, path.stem, _EXPORT_DESCRIPTIONS.get(key, key), frame, declared)
         return paths
 
 
