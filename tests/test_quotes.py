@@ -288,3 +288,31 @@ def test_the_report_shows_signed_off_quotes_and_no_unsigned_one(tmp_path: Path) 
     assert all(text in page for text in signed["text"])
     assert not any(text in page for text in set(unsigned["text"]) - set(signed["text"]))
     assert "signed_off_by" not in page and "synthetic demo" not in page  # signers stay private
+    # every file of the restricted tier is described in its index
+    import json
+
+    index = json.loads((out / "themes" / "index.json").read_text())
+    assert {p.stem for p in (out / "themes").glob("*.csv")} == set(index)
+
+
+REGENERATE = (
+    "the bundled wave's signed-off quotes no longer match its text (was the synthetic language "
+    "regenerated?): run `arf-eval quotes build survey_data/synthetic/2025/evaluation.yaml` and "
+    "`arf-eval quotes sign survey_data/synthetic/2025/evaluation.yaml --top 1 --by 'synthetic "
+    "demo (no real person)' --on 2026-12-02`, then commit quotes/quote_bank.csv"
+)
+
+
+def test_the_bundled_wave_ships_signed_off_quotes_that_its_report_shows(tmp_path: Path) -> None:
+    from evaluation.report import load_inputs
+
+    config = load_config(WAVE / "evaluation.yaml")
+    bank = quotes.read_bank(str(quote_bank_path(config)))
+    assert bank is not None and quotes.signed(bank).sum() >= 1, REGENERATE
+    prepared = load_inputs(config, tmp_path)
+    codebook = load_codebook(config.codebook)
+    names = {c.code_id: c.name for c in codebook}
+    table = report_quotes(prepared.survey.frame, prepared.turns, quote_bank_path(config),
+                          codebook.leaf_ids, names, config.min_cell)  # fmt: skip
+    assert table.attrs["not_shown"] == 0 and len(table) == quotes.signed(bank).sum(), REGENERATE
+    assert table["Theme"].is_unique  # one per theme

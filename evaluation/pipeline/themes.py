@@ -712,6 +712,16 @@ def show_quotes(rep: ReportContext, t: ThemeInputs) -> pd.DataFrame:
         )
     else:
         rep.findings(no_quotes_note(bank, _config_name(rep.config.path)), heading="Quotes")
+    if shown.attrs.get("not_shown", 0) > 0:
+        rep.findings(
+            [
+                f"{shown.attrs['not_shown']} signed-off quote(s) of this report's people are not "
+                "shown: their words changed since sign-off, or a passage is now held for review. "
+                f"Refresh the bank (`arf-eval quotes build {_config_name(rep.config.path)}`) "
+                "and sign them again after reading them."
+            ],
+            heading="Quotes not shown",
+        )
     return shown
 
 
@@ -747,7 +757,7 @@ def report_quotes(
         is_held=held,  # type: ignore[arg-type]
     )
     shown = shown[shown["code_id"].isin(list(codes))]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Theme": shown["code_id"].map(names).fillna(shown["code_id"]).astype("string"),
             "Quote": shown["text"].astype("string"),
@@ -755,6 +765,10 @@ def report_quotes(
             "Role level": shown["attribute"].astype("string").fillna("(not shown)"),
         }
     ).reset_index(drop=True)
+    # signed quotes of this scope's cases that are not shown: words changed, or now held
+    signed_here = 0 if bank is None else int(quote_tools.signed(bank).sum())
+    table.attrs["not_shown"] = signed_here - len(table)
+    return table
 
 
 def _config_name(path: Path) -> str:
