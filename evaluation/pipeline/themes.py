@@ -38,7 +38,7 @@ build`` refreshes it without losing a sign-off; the report shows only signed-off
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -65,7 +65,7 @@ from evaluation.text.segments import answer_units, segments_to_units, turn_units
 if TYPE_CHECKING:
     from evaluation.io.survey import LoadedSurvey
     from evaluation.pipeline.config import EvaluationConfig
-    from evaluation.report import ReportContext
+    from evaluation.report import PreparedInputs, ReportContext
 
 RESPONDENT_ATTRIBUTE = "role_level"
 PARTICIPANT_ATTRIBUTES = ("role_level", "org_type", "ethnicity_group")
@@ -328,7 +328,7 @@ def build_theme_project(
     )
 
 
-def _prepare(config: EvaluationConfig) -> tuple[LoadedSurvey, object]:
+def _prepare(config: EvaluationConfig) -> tuple[LoadedSurvey, PreparedInputs]:
     """The wave loaded and prepared (validated, pseudonymised, redacted, held passages held)."""
     from evaluation.io.wave import load_wave
     from evaluation.report import prepare_inputs, read_names
@@ -349,10 +349,10 @@ def export_wave_themes(
     _, prepared = _prepare(config)
     project = build_theme_project(
         load_codebook(codebook_path or config.codebook),
-        prepared.survey.frame,  # type: ignore[attr-defined]
-        prepared.turns,  # type: ignore[attr-defined]
-        prepared.sources,  # type: ignore[attr-defined]
-        prepared.codings,  # type: ignore[attr-defined]
+        prepared.survey.frame,
+        prepared.turns,
+        prepared.sources,
+        prepared.codings,
         min_cell=config.min_cell,
     )
     paths = project.write(out, project_name=f"ARF evaluation {config.wave}", subfolder="")
@@ -393,7 +393,7 @@ def quote_bank_path(config: EvaluationConfig) -> Path:
     return Path(config.data_dir) / QUOTES_DIR / QUOTE_BANK
 
 
-def _is_held(cleared: frozenset[str]) -> object:
+def _is_held(cleared: frozenset[str]) -> Callable[[str], bool]:
     """A test for text holding an identifying passage not cleared in the review queue."""
     from evaluation.redact import identifying_passages
 
@@ -519,12 +519,12 @@ def build_quote_bank(
     from evaluation.text.segments import coded_units
 
     _, prepared = _prepare(config)
-    survey = prepared.survey.frame  # type: ignore[attr-defined]
+    survey = prepared.survey.frame
     codebook = load_codebook(config.codebook)
     codes = codebook.leaf_ids
-    units, people = quotable_units(survey, prepared.turns)  # type: ignore[attr-defined]
+    units, people = quotable_units(survey, prepared.turns)
     rules = RuleCoder(codebook).code(units)
-    codings = prepared.codings  # type: ignore[attr-defined]
+    codings = prepared.codings
     coded = coded_units({"rules": rules, **codings}, units)
     confidence = (
         _suggester_confidence(units, codings, codes, config.seed) if use_suggester else None
@@ -537,7 +537,7 @@ def build_quote_bank(
         confidence=confidence,
         per_theme=per_theme,
         exclude_if_contains=(HELD_MARKER,),
-        is_held=held,  # type: ignore[arg-type]
+        is_held=held,
     )
     path = quote_bank_path(config)
     old = quote_tools.read_bank(str(path))
@@ -754,7 +754,7 @@ def report_quotes(
         bank,
         current,
         exclude_if_contains=(HELD_MARKER,),
-        is_held=held,  # type: ignore[arg-type]
+        is_held=held,
     )
     shown = shown[shown["code_id"].isin(list(codes))]
     table = pd.DataFrame(

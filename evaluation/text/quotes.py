@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ def quote_id(code_id: str, source_id: str, text: str) -> str:
     return f"{code_id}:{source_id}:{digest}"
 
 
-def _centroid_similarity(texts: Sequence[str], presence: np.ndarray) -> tuple[np.ndarray, object]:
+def _centroid_similarity(texts: Sequence[str], presence: np.ndarray) -> tuple[np.ndarray, Any]:
     """Cosine similarity of each text to each code's centroid (units x codes), TF-IDF words,
     and the texts' (L2-normalised, sparse) TF-IDF matrix."""
     from sklearn.feature_extraction.text import TfidfVectorizer
