@@ -68,7 +68,7 @@ def quote_id(code_id: str, source_id: str, text: str) -> str:
     """A stable key for a quote: the theme, the source and a hash of the exact words.
 
     >>> quote_id("reporting", "R25-0001__comment_other", "Nothing happens.")
-    'reporting:R25-0001__comment_other:2c1ae5a0a6'
+    'reporting:R25-0001__comment_other:8bc396c6c6'
     """
     digest = hashlib.sha1(" ".join(str(text).split()).encode("utf-8")).hexdigest()[:10]
     return f"{code_id}:{source_id}:{digest}"
