@@ -583,6 +583,8 @@ def sign_quotes(
     if not by.strip():
         raise InputError("--by names the person signing off")
     chosen = set(quote_ids)
+    if not chosen and not top:
+        raise InputError("name the quote(s) to sign off by their quote_id (or --top N, synthetic)")
     unknown = sorted(chosen - set(bank["quote_id"]))
     if unknown:
         raise InputError(f"{path}: no quote(s) {unknown[:5]} in the bank", file=path)
