@@ -318,3 +318,45 @@ def test_the_bundled_wave_ships_signed_off_quotes_that_its_report_shows(tmp_path
                           codebook.leaf_ids, names, config.min_cell)  # fmt: skip
     assert table.attrs["not_shown"] == 0 and len(table) == quotes.signed(bank).sum(), REGENERATE
     assert table["Theme"].is_unique  # one per theme
+
+
+def test_a_role_shown_with_a_quote_is_shown_alike_in_every_report_it_appears_in(wave: Path) -> None:
+    """The same words under the same pseudonym appear in the region report and in the packs of
+    the writer's ICB and organisation: a role level shown in one would be known in all, so it
+    is shown only where all allow it."""
+    from evaluation.report import load_inputs
+
+    config = load_config(wave)
+    path = quote_bank_path(config)
+    bank = quotes.read_bank(str(path))
+    bank[["signed_off_by", "signed_off_on"]] = ["A. Reader", "2026-01-05"]
+    from evaluation.safe_output import write_csv
+
+    write_csv(bank, path)
+    population = load_inputs(config, config.folder / "nowhere").survey.frame
+    codebook = load_codebook(config.codebook)
+    args = (path, codebook.leaf_ids, {c.code_id: c.code_id for c in codebook}, config.min_cell)
+    pack_min = config.pack_min_respondents
+    region = report_quotes(population, None, *args, population=population,
+                           pack_min_respondents=pack_min)  # fmt: skip
+    roles = {}
+    for unit in ("icb", "org_code"):
+        for _, members in population.groupby(unit):
+            if len(members) < pack_min:  # no pack of its own
+                continue
+            pack = report_quotes(members, None, *args, population=population,
+                                 pack_min_respondents=pack_min)  # fmt: skip
+            for row in pack.itertuples(index=False):
+                roles.setdefault((row.Who, row.Quote), set()).add(row[3])
+    for row in region.itertuples(index=False):  # the same in every pack it appears in
+        assert roles.get((row.Who, row.Quote), {row[3]}) == {row[3]}, row
+    writers = population[population["comment_other"].notna() | population["comment_change"].notna()]
+    shown = region[region["Role level"] != "(not shown)"]
+    lookup = dict(zip(bank["pseudonym"], bank["case_id"], strict=False))
+    assert len(roles) and len(shown)  # packs show quotes, and some with a role level
+    for row in shown.itertuples(index=False):
+        me = writers[writers["respondent_id"] == lookup[row.Who]].iloc[0]
+        same = writers[writers["role_level"] == me["role_level"]]
+        for unit in ("org_code", "icb"):
+            if (population[unit] == me[unit]).sum() >= pack_min:
+                assert (same[unit] == me[unit]).sum() >= config.min_cell

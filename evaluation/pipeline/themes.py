@@ -704,7 +704,16 @@ def show_quotes(rep: ReportContext, t: ThemeInputs) -> pd.DataFrame:
     """Publish the signed-off quotes of the wave's bank that this report may show (a table);
     with none, say so and how to sign one off. Returns the quotes shown."""
     bank = quote_bank_path(rep.config)
-    shown = report_quotes(rep.survey, rep.turns, bank, t.codes, t.names, rep.min_cell)
+    shown = report_quotes(
+        rep.survey,
+        rep.turns,
+        bank,
+        t.codes,
+        t.names,
+        rep.min_cell,
+        population=rep.population,
+        pack_min_respondents=rep.config.pack_min_respondents,
+    )
     if len(shown):
         rep.table(
             shown,
@@ -728,6 +737,36 @@ def show_quotes(rep: ReportContext, t: ThemeInputs) -> pd.DataFrame:
 
 
 # -- the report -------------------------------------------------------------------------------
+UNIT_COLUMNS = ("icb", "org_code")  # the units a pack can report on
+
+
+def release_safe_roles(
+    population: pd.DataFrame, min_cell: int, pack_min_respondents: int = 0
+) -> set[str]:
+    """Free-text writers whose role level any report of the release may show with their quote.
+
+    The same quote (same words, same pseudonym) appears in the region report and in the packs
+    of its ICB and organisation, so a role level shown in one is known in all: it is shown only
+    if the writer's role group has at least ``min_cell`` writers in the wave, in their ICB and
+    in their organisation (a unit with fewer than ``pack_min_respondents`` respondents gets no
+    pack, so it sets no limit).
+    """
+    answers = answer_units(population)
+    writers = population[population["respondent_id"].isin(answers["speaker_or_respondent"])]
+    ok = writers[RESPONDENT_ATTRIBUTE].notna()
+    for unit in (None, *[c for c in UNIT_COLUMNS if c in writers.columns]):
+        keys = [RESPONDENT_ATTRIBUTE] if unit is None else [unit, RESPONDENT_ATTRIBUTE]
+        size = writers.groupby(keys, observed=True, dropna=False)["respondent_id"].transform("size")
+        if unit is None:
+            ok &= size >= min_cell
+            continue
+        respondents = population[unit].astype("string").value_counts()
+        in_unit = writers[unit].astype("string").map(respondents).fillna(0).astype(int)
+        has_pack = in_unit >= pack_min_respondents
+        ok &= ~has_pack | (size >= min_cell)
+    return set(writers.loc[ok, "respondent_id"].astype(str))
+
+
 def report_quotes(
     survey: pd.DataFrame,
     turns: pd.DataFrame | None,
@@ -735,12 +774,17 @@ def report_quotes(
     codes: Sequence[str],
     names: Mapping[str, str],
     min_cell: int,
+    population: pd.DataFrame | None = None,
+    pack_min_respondents: int = 0,
 ) -> pd.DataFrame:
     """The signed-off quotes a report in this scope may show, as a table for ``rep.table``.
 
     Shown: signed off, words unchanged since sign-off, the passage in the report's scope and not
     held; the role level only where the scope's group of that kind (writers, participants) has
-    at least ``min_cell`` members. Columns ``Theme, Quote, Who, Role level``.
+    at least ``min_cell`` members and, given the whole wave (``population``), only where every
+    report the quote can appear in (packs: units of ``pack_min_respondents`` or more) allows it
+    (:func:`release_safe_roles`). Columns ``Theme,
+    Quote, Who, Role level``.
     """
     from evaluation.review import cleared as cleared_items
 
@@ -751,6 +795,11 @@ def report_quotes(
         in_scope = set(people["case_id"].astype(str))
         bank = bank[bank["case_id"].astype(str).isin(in_scope)].copy()
         bank["attribute"] = _attributes(bank, people, min_cell)[1]
+        if population is not None:
+            answer = bank["kind"] == FREE_TEXT_KIND
+            allowed = release_safe_roles(population, min_cell, pack_min_respondents)
+            safe = bank["case_id"].astype(str).isin(allowed)
+            bank["attribute"] = bank["attribute"].where(~answer | safe)
     held = _is_held(cleared_items(Path(bank_path).parent.parent))
     shown = quote_tools.shown_quotes(
         bank,
