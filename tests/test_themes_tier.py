@@ -29,6 +29,7 @@ from evaluation.text.framework import themes_by_attribute
 from evaluation.text.segments import answer_units, segments_to_units
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
+CODEBOOK = SURVEY_DATA / "codebook.yaml"
 HOSTILE = [
     '=HYPERLINK("http://x","click") nothing happens when you report racism',
     "- the rota never leaves time for the anti-racism training, it gets dropped",
@@ -53,7 +54,7 @@ def test_every_themes_csv_is_formula_safe_and_reads_back_exactly(prepared, tmp_p
     survey = prepared.survey.frame.copy()
     survey.loc[: len(HOSTILE) - 1, "comment_other"] = HOSTILE
     project = build_theme_project(
-        load_codebook(), survey, prepared.turns, prepared.sources, prepared.codings
+        load_codebook(CODEBOOK), survey, prepared.turns, prepared.sources, prepared.codings
     )
     written = project.write(tmp_path, project_name="hostile", max_free_text_sources=50)
     csvs = sorted((tmp_path / "themes").glob("*.csv"))
@@ -73,7 +74,7 @@ def test_every_themes_csv_is_formula_safe_and_reads_back_exactly(prepared, tmp_p
 def test_import_themes_writes_formula_safe_csvs(prepared, tmp_path) -> None:
     survey = prepared.survey.frame.copy()
     survey.loc[: len(HOSTILE) - 1, "comment_other"] = HOSTILE
-    project = build_theme_project(load_codebook(), survey)
+    project = build_theme_project(load_codebook(CODEBOOK), survey)
     paths = project.write(tmp_path / "export", project_name="hostile", subfolder="")
     result = CliRunner().invoke(
         app, ["import-themes", str(paths["qdpx"]), "--out", str(tmp_path / "back")]
@@ -92,7 +93,7 @@ def test_codes_by_case_rebuilds_no_hidden_themes_by_role_cell(prepared, tmp_path
     themes-by-role table. Every shown group must give only shown cells; the withheld cases
     together must never isolate a single hidden cell of a theme."""
     survey = prepared.survey.frame
-    codebook = load_codebook()
+    codebook = load_codebook(CODEBOOK)
     project = build_theme_project(
         codebook, survey, prepared.turns, prepared.sources, prepared.codings, min_cell=min_cell
     )

@@ -372,7 +372,10 @@ def import_themes_to_folder(
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    result = read_theme_file(path, codebook=load_codebook(codebook_path).to_frame())
+    from evaluation.paths import SURVEY_DATA
+
+    book = load_codebook(codebook_path or SURVEY_DATA / "codebook.yaml")  # the bundled one
+    result = read_theme_file(path, codebook=book.to_frame())
     if isinstance(result, QdaProject):
         frames = {
             "codebook": result.codebook,
