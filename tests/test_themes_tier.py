@@ -166,3 +166,20 @@ def test_publish_restricted_refuses_an_unsafe_count_and_indexes_what_it_writes(t
     edited = pd.read_csv(path, encoding="utf-8-sig").assign(n_passages=[80, 3])
     edited.to_csv(path, index=False)
     assert any("n_passages = 3" in p.message for p in audit_report(tmp_path))
+
+
+def test_notebook_05_writes_only_through_the_publisher() -> None:
+    """No hand-written suppression and no direct writes in notebook 05's code: tables go through
+    rep.table, figures rep.figure, themes/ files publish_restricted or the project's writer."""
+    import json
+
+    from evaluation.paths import NOTEBOOKS
+
+    notebook = json.loads((NOTEBOOKS / "05_thematic_coding.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    text = "\n".join(code)
+    for forbidden in ("to_csv", "[c]", "MARKER", "to_parquet", "open(", "write_text", "mkdir"):
+        assert forbidden not in text, forbidden
+    assert "[c]" not in json.dumps(notebook)  # not even in its prose
+    assert text.count("publish_restricted(") == 4  # the four files once written by hand
+    assert max(len(c.splitlines()) for c in code[1:]) <= 10  # thin cells
