@@ -351,7 +351,13 @@ def audit_report(
             problems.append(Problem(file, row, p.column, p.value, p.message, p.severity))
         problems += _text_problems(frame, file, names)
     for path in theme_files(root):
-        problems += _text_problems(_read_table(path), str(path), names, restricted=True)
+        frame = _read_table(path)
+        spec = _declared_spec(path)  # a themes/ file with counts declares them (restricted tier)
+        if spec is not None:
+            for p in audit_table(frame, spec, min_cell=min_cell, name=str(path)):
+                row = None if p.row is None else p.row + 1
+                problems.append(Problem(str(path), row, p.column, p.value, p.message, p.severity))
+        problems += _text_problems(frame, str(path), names, restricted=True)
     problems += audit_files(root, names)
     return problems
 

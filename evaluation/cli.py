@@ -137,6 +137,9 @@ def run(
         str | None,
         typer.Option(help="Build packs on this Dask scheduler (tcp://HOST:PORT), not locally."),
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the report here (region or --only), not reports/.")
+    ] = None,
 ) -> None:
     """Run the wave's report notebooks and publish the report (or one pack per ICB/org)."""
     from evaluation.pipeline.config import load_config
@@ -147,7 +150,7 @@ def run(
     check_scope(scope, only)
     cfg = load_config(config)
     if scope == "region" or only:
-        result = run_report(cfg, scope, only, progress=progress)
+        result = run_report(cfg, scope, only, progress=progress, output_dir=out)
         typer.echo(f"report written to {result.output_dir / 'report.html'}")
         for step, seconds in result.timings.items():
             typer.echo(f"  {step:<32} {seconds:7.1f} s")
@@ -236,21 +239,11 @@ def export_themes(
     codebook: Annotated[Path | None, typer.Option(help="Codebook YAML.")] = None,
 ) -> None:
     """Code a wave's transcripts and free text and export the themes (REFI-QDA, CSV, Parquet)."""
-    from evaluation.inputs import read_names
-    from evaluation.io.wave import load_wave
     from evaluation.pipeline.config import find_config, load_config
-    from evaluation.text.project import export_wave_themes
+    from evaluation.themes import export_wave_themes
 
     cfg = load_config(find_config(wave))
-    written = export_wave_themes(
-        load_wave(cfg),
-        cfg.focus_group,
-        out,
-        codebook_path=codebook or cfg.codebook,
-        names=read_names(cfg.redact_names),
-        project_name=f"ARF evaluation {cfg.wave}",
-        facilitators=cfg.facilitators,
-    )
+    written = export_wave_themes(cfg, out, codebook_path=codebook)
     for path in written:
         typer.echo(f"wrote {path}")
 
@@ -304,13 +297,64 @@ def import_themes(
 ) -> None:
     """Import a REFI-QDA project or codebook made by another tool into tidy CSV frames."""
     from evaluation.paths import CODEBOOK
-    from evaluation.text.project import import_themes_to_folder
+    from evaluation.themes import import_themes_to_folder
 
     written, warnings = import_themes_to_folder(project, out, CODEBOOK)
     for path in written:
         typer.echo(f"wrote {path}")
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+quotes_app = typer.Typer(
+    help="The wave's quote bank: candidate quotes per theme, signed off by a person.",
+    no_args_is_help=True,
+)
+app.add_typer(quotes_app, name="quotes")
+
+
+@quotes_app.command("build")
+@friendly_errors
+def quotes_build(
+    wave: Annotated[Path, typer.Argument(help="A wave's evaluation.yaml, or its folder.")],
+    per_theme: Annotated[int, typer.Option(help="Candidate quotes per theme.")] = 5,
+    suggester: Annotated[
+        bool, typer.Option(help="Rank by the suggester's probability (trained on human codes).")
+    ] = True,
+) -> None:
+    """Build or refresh the wave's quote bank (quotes/quote_bank.csv); sign-offs are kept."""
+    from evaluation.pipeline.config import find_config, load_config
+    from evaluation.text.quotes import CANDIDATE, signed
+    from evaluation.themes import build_quote_bank
+
+    if per_theme < 1:
+        raise InputError(f"--per-theme must be at least 1, not {per_theme}")
+    cfg = load_config(find_config(wave))
+    path, bank = build_quote_bank(cfg, per_theme=per_theme, use_suggester=suggester)
+    candidates = bank[bank["status"] == CANDIDATE]
+    themes, done = candidates["code_id"].nunique(), int(signed(bank).sum())
+    typer.echo(f"wrote {path}: {len(candidates)} candidates, {themes} themes, {done} signed off")
+    typer.echo("Read each candidate; sign it off by filling signed_off_by and signed_off_on.")
+
+
+@quotes_app.command("sign")
+@friendly_errors
+def quotes_sign(
+    wave: Annotated[Path, typer.Argument(help="A wave's evaluation.yaml, or its folder.")],
+    quote_ids: Annotated[list[str] | None, typer.Argument(help="Quote ids to sign off.")] = None,
+    by: Annotated[str, typer.Option(help="Who signs off (kept in the private bank only).")] = "",
+    on: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD); default today.")] = None,
+    top: Annotated[
+        int, typer.Option(help="Synthetic waves only: sign the best N candidates per theme.")
+    ] = 0,
+) -> None:
+    """Record a sign-off of quotes in the wave's bank (the report shows only signed quotes)."""
+    from evaluation.pipeline.config import find_config, load_config
+    from evaluation.themes import sign_quotes
+
+    cfg = load_config(find_config(wave))
+    path, count = sign_quotes(cfg, quote_ids or [], by, on, top=top)
+    typer.echo(f"signed off {count} quote(s) in {path}")
 
 
 outcomes_app = typer.Typer(help="Public NHS Staff Survey outcomes.", no_args_is_help=True)

@@ -125,3 +125,38 @@ def safe_path(folder: Path | str, *names: str) -> Path:
     if path != root and root not in path.parents:
         raise ValueError(f"{path} is outside the output folder {root}")
     return path
+
+
+def restore_cell(value: object) -> object:
+    """Undo :func:`neutralise_cell` on a cell read back from a file the workbench wrote.
+
+    A text cell of ``'`` followed by a formula trigger (``= + - @``, tab, CR) loses the ``'``;
+    anything else is unchanged. (A text that itself began with ``'=`` cannot be told apart; no
+    passage, label or code does.)
+
+    >>> restore_cell("'=HYPERLINK(1)"), restore_cell("'- the rota"), restore_cell("'tis")
+    ('=HYPERLINK(1)', '- the rota', "'tis")
+    """
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in _TRIGGERS:
+        rest = value[1:]
+        return value if _NUMBER.fullmatch(rest) else rest
+    return value
+
+
+def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a frame read from a neutralised CSV with :func:`restore_cell` on every text
+    cell and column name (what was written is what is read: offsets still fit the text)."""
+    out = frame.copy()
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        out.isetitem(position, series.map(restore_cell).astype(series.dtype))
+    out.columns = [restore_cell(c) if isinstance(c, str) else c for c in frame.columns]
+    return out
+
+
+def read_csv_restored(path: Path | str, **kwargs: object) -> pd.DataFrame:
+    """Read a CSV written by :func:`write_csv` (BOM, neutralised cells) back as it was."""
+    options: dict[str, object] = {"encoding": "utf-8-sig"} | kwargs
+    return restore_formulas(pd.read_csv(path, **options))  # type: ignore[call-overload]

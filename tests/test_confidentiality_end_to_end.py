@@ -109,7 +109,7 @@ def test_seeded_personal_data_reaches_no_stage_output(tmp_path):
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
     from evaluation.text.codebook import load_codebook
-    from evaluation.text.project import build_theme_project
+    from evaluation.themes import build_theme_project
 
     out = tmp_path / "reports"
     config = load_config(seed_wave(tmp_path / "wave", out))

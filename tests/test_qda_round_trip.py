@@ -27,11 +27,11 @@ from lxml import etree
 from evaluation.coding_session import import_coded_project
 from evaluation.inputs import prepare_inputs, read_names
 from evaluation.io.wave import load_wave
-from evaluation.paths import SURVEY_DATA
+from evaluation.paths import CODEBOOK, SURVEY_DATA
 from evaluation.pipeline.config import load_config
 from evaluation.text.codebook import load_codebook
 from evaluation.text.codings import read_codings_log
-from evaluation.text.project import export_wave_themes
+from evaluation.themes import export_wave_themes
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
 NS = "urn:QDA-XML:project:1.0"
@@ -87,7 +87,7 @@ def _guid() -> str:
 def _nvivo_project(path: Path, texts: dict[str, str], coded: list[tuple[str, str, str]]) -> Path:
     """A project as NVivo writes one, coding ``(source, passage, code name)`` of ``texts``."""
     user = _guid()
-    codebook = load_codebook()
+    codebook = load_codebook(CODEBOOK)
     code_guids = {c.name: _guid() for c in codebook}
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS})
     root.set("name", "ARF evaluation 2025 (coded in NVivo)")
@@ -136,14 +136,14 @@ def test_a_project_coded_elsewhere_lands_every_passage_exactly(tmp_path: Path) -
     cfg = load_config(wave / "evaluation.yaml")
     names = read_names(cfg.redact_names)
     out = tmp_path / "export"
-    export_wave_themes(load_wave(cfg), cfg.focus_group, out, names=names)
+    export_wave_themes(cfg, out)
     texts = _exported_sources(out / "project.qdpx")
     transcript = texts["focus_group_01"]
     answer_id = next(s for s, t in texts.items() if t.startswith("[name] in HR"))
     assert NAME not in transcript and EMAIL not in transcript  # exported redacted
     assert "I asked [name] ([email]) and so" in transcript
 
-    book = {c.code_id: c.name for c in load_codebook()}
+    book = {c.code_id: c.name for c in load_codebook(CODEBOOK)}
     turns = [line.split(": ", 1)[1] for line in transcript.splitlines() if ": " in line]
     participant = [t for t in turns if len(t) > 40][2:14]
     coded = [

@@ -438,6 +438,7 @@ def test_a_project_without_codings_and_duplicate_source_names(tmp_path: Path) ->
 
 
 def test_machine_coder_is_a_machine_user_and_codes_carry_colours_and_rules(tmp_path: Path) -> None:
+    from evaluation.paths import CODEBOOK
     from evaluation.text.agreement import reliability
     from evaluation.text.codebook import load_codebook
     from evaluation.text.segments import MACHINE_CODERS
@@ -487,6 +488,6 @@ def test_machine_coder_is_a_machine_user_and_codes_carry_colours_and_rules(tmp_p
     assert table.attrs["coders"] == ["amina", "rules"]
 
     # the workbench's own codebook: every code has a colour, children tinted from the parent's
-    frame = load_codebook().to_frame()
+    frame = load_codebook(CODEBOOK).to_frame()
     assert frame["color"].str.fullmatch(r"#[0-9A-F]{6}").all()
     assert frame["color"].is_unique

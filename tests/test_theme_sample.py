@@ -22,8 +22,8 @@ from evaluation.paths import CODEBOOK, SURVEY_DATA
 from evaluation.text import refi_qda
 from evaluation.text.codebook import load_codebook
 from evaluation.text.exports import sample_free_text_sources
-from evaluation.text.project import build_theme_project
 from evaluation.text.refi_qda import import_qdpx
+from evaluation.themes import build_theme_project
 
 WAVE = SURVEY_DATA / "synthetic" / "2025"
 LIMIT = 60
@@ -34,12 +34,15 @@ KEY = ["source_id", "start", "end", "code_id", "coder"]
 def project():
     loaded = load_survey(WAVE, on_error="exclude")
     prepared = prepare_inputs(loaded, WAVE / "focus_group")
+    # min_cell=1: every role group shown, so the strata are the role levels (the themes tier
+    # withholds a respondent's role where the report hides a cell: tests/test_themes_tier.py)
     return build_theme_project(
         load_codebook(CODEBOOK),
         prepared.survey.frame,
         prepared.turns,
         prepared.sources,
         prepared.codings,
+        min_cell=1,
     )
 
 
@@ -52,9 +55,8 @@ def sampled(project, tmp_path_factory):
 def test_sampling_frame_counts_the_wave_and_allocates_proportionally(project, sampled):
     frame = pd.read_csv(sampled["qdpx_sampling_frame"], keep_default_na=False)
     free = project.sources[project.sources["kind"] == "free_text"]
-    assert list(frame.columns) == [
-        "role_level", "ethnicity_group", "answers", "sampled", "fraction", "weight",
-    ]  # fmt: skip
+    # respondents carry one survey attribute in themes/ (role level): the strata
+    assert list(frame.columns) == ["role_level", "answers", "sampled", "fraction", "weight"]
     assert frame["answers"].sum() == len(free)
     assert frame["sampled"].sum() == LIMIT  # the wave has fewer strata than the limit
     assert (frame["sampled"] >= 1).all() and (frame["sampled"] <= frame["answers"]).all()

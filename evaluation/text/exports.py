@@ -18,9 +18,14 @@ description says so. ``coded_segments.csv``/``.parquet`` and ``codes_by_case.csv
 they are what one analyses at that scale. The sample is a pure function of the source ids (a
 SHA-1 order within each stratum), so re-running a report gives the same sample.
 
-``codes_by_case.csv`` has one row per case (participant or respondent, pseudonymous ids) with its
-attributes: it is research microdata, not a published table, and is not passed through disclosure
-control; whoever shares the ``themes/`` folder decides who may see it.
+``codes_by_case.csv`` has one row per case (participant or respondent, pseudonymous ids) with the
+attributes of ``cases``: research microdata for the evaluation team, not a published table. The
+caller decides which attributes a case may carry (the application layer withholds any that would
+rebuild a cell the report hides); the counts written here (the sampling frame's) go through
+:func:`evaluation.disclosure.suppress`. Every CSV is written by
+:func:`evaluation.safe_output.write_csv`: a passage or label starting ``= + - @``, tab or CR cannot
+run as a formula in the spreadsheet that opens it (read back with
+:func:`evaluation.safe_output.read_csv_restored`, which gives back the text as it was).
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from evaluation.disclosure import DEFAULT_MIN_CELL, suppress
 from evaluation.errors import InputError
+from evaluation.safe_output import write_csv
 from evaluation.text.refi_qda import (
     SEGMENT_COLUMNS,
     QdaCodebook,
@@ -66,6 +73,7 @@ def write_theme_exports(
     principles: Mapping[str, str] | None = None,
     subfolder: str = "themes",
     max_free_text_sources: int | None = QDPX_MAX_FREE_TEXT,
+    min_cell: int = DEFAULT_MIN_CELL,
 ) -> dict[str, Path]:
     """Write every theme export into ``folder/themes/`` (``folder/<subfolder>``; ``""``: into
     ``folder`` itself) and return the paths by short name.
@@ -75,7 +83,8 @@ def write_theme_exports(
     ``codes_by_case.csv``; above ``max_free_text_sources`` free-text answers (None: no limit)
     ``project.qdpx`` holds a stratified sample of them, described by ``qdpx_sampling_frame.csv``
     and ``qdpx_sample.csv`` (see the module docstring). Every file is a pure function of the
-    inputs (no dates), so re-running a report leaves them byte-identical.
+    inputs (no dates), so re-running a report leaves them byte-identical. The sampling frame's
+    counts are suppressed below ``min_cell``.
     """
     themes = Path(folder) / subfolder
     themes.mkdir(parents=True, exist_ok=True)
@@ -108,20 +117,33 @@ def write_theme_exports(
         "yaml": write_codebook_yaml(themes / "codebook.yaml", codebook, version, principles),
     }
     tidy = tidy_segments(segments)
-    paths["csv"] = themes / "coded_segments.csv"
-    tidy.to_csv(paths["csv"], index=False, lineterminator="\n")
+    paths["csv"] = write_csv(tidy, themes / "coded_segments.csv")
     paths["parquet"] = themes / "coded_segments.parquet"
     tidy.to_parquet(paths["parquet"], index=False)
-    paths["codes_by_case"] = themes / "codes_by_case.csv"
-    codes_by_case(segments, codebook, cases, sources).to_csv(
-        paths["codes_by_case"], index=False, lineterminator="\n"
+    paths["codes_by_case"] = write_csv(
+        codes_by_case(segments, codebook, cases, sources), themes / "codes_by_case.csv"
     )
     if sampled:
-        paths["qdpx_sampling_frame"] = themes / "qdpx_sampling_frame.csv"
-        frame.to_csv(paths["qdpx_sampling_frame"], index=False, lineterminator="\n")
-        paths["qdpx_sample"] = themes / "qdpx_sample.csv"
-        sample.to_csv(paths["qdpx_sample"], index=False, lineterminator="\n")
+        paths["qdpx_sampling_frame"] = write_csv(
+            suppress_sampling_frame(frame, min_cell), themes / "qdpx_sampling_frame.csv"
+        )
+        paths["qdpx_sample"] = write_csv(sample, themes / "qdpx_sample.csv")
     return paths
+
+
+def suppress_sampling_frame(frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """The QDPX sampling frame with stratum counts of 1 to ``min_cell - 1`` shown as ``[c]``
+    (with the fraction and weight computed from them; the strata add up to a known total)."""
+    strata = _frame_strata(frame)
+    return suppress(
+        frame.astype({c: "string" for c in strata}),
+        n_col=None,
+        count_cols=["answers", "sampled"],
+        dependent_cols={"answers": ["fraction", "weight"], "sampled": ["fraction", "weight"]},
+        group_cols=strata,
+        totals_known=True,
+        min_cell=min_cell,
+    )
 
 
 def _strata_columns(cases: pd.DataFrame | None) -> list[str]:
