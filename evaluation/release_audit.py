@@ -76,6 +76,8 @@ def predicate_mask(frame: pd.DataFrame, predicate: Predicate) -> np.ndarray:
     series = frame[predicate[1]]
     if kind == "label":
         return (series.astype("string") == predicate[2]).fillna(False).to_numpy(bool)
+    if kind == "na":
+        return series.isna().to_numpy(bool)
     if kind == "in":
         return series.astype(object).isin(list(predicate[2])).to_numpy(bool)
     if kind == "true":
@@ -93,6 +95,46 @@ def predicate_mask(frame: pd.DataFrame, predicate: Predicate) -> np.ndarray:
                 asked = asked | frame[other].astype(object).isin(list(values)).to_numpy(bool)
         want = predicate[3]
         return asked if want == "asked" else asked & (answered if want == "answered" else ~answered)
+    raise ValueError(f"unknown predicate {predicate!r}")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def predicate_holds(row: dict, predicate: Predicate) -> bool:
+    """:func:`predicate_mask` for one respondent given as a dict (a made-up one, see
+    :func:`_phantoms`): the same meaning, without building a frame."""
+    kind = predicate[0]
+    if kind == "all":
+        return True
+    if kind == "headline":
+        from evaluation.analyses.headlines import HEADLINES
+        from evaluation.instrument import load_instrument
+
+        h = next(h for h in HEADLINES if h.id == predicate[1])
+        tests = [row.get(col) in values for col, values in h.population.items()]
+        inside = not tests or (all(tests) if h.match == "all" else any(tests))
+        inside = inside and not _missing(row.get(h.variable))
+        if predicate[2] == "positive":
+            inside = inside and row.get(h.variable) in h.positive_answers(load_instrument())
+        return bool(inside)
+    value = row.get(predicate[1])
+    if kind == "label":
+        return not _missing(value) and str(value) == predicate[2]
+    if kind == "na":
+        return _missing(value)
+    if kind == "in":
+        return not _missing(value) and value in predicate[2]
+    if kind == "true":
+        return not _missing(value) and bool(value)
+    answered = not _missing(value) and (not isinstance(value, str) or value.strip() != "")
+    if kind == "answered":
+        return answered
+    if kind == "asked":
+        asked = not predicate[2] or any(row.get(o) in vals for o, vals in predicate[2])
+        want = predicate[3]
+        return asked if want == "asked" else asked and (answered == (want == "answered"))
     raise ValueError(f"unknown predicate {predicate!r}")
 
 
@@ -180,6 +222,9 @@ def _item_predicates(frame: pd.DataFrame, column: str) -> list[tuple[str, Predic
     return out
 
 
+_MISSING_LABELS = ("Not answered", "Missing", "No answer")
+
+
 def _group_rule(row: pd.Series, groups: Iterable[str], frame: pd.DataFrame) -> tuple | None:
     rule = []
     for group in groups:
@@ -188,7 +233,16 @@ def _group_rule(row: pd.Series, groups: Iterable[str], frame: pd.DataFrame) -> t
             continue
         if group not in frame.columns:
             return None
-        rule.append(("label", group, str(label)))
+        series = frame[group]
+        categories = (
+            {str(c) for c in series.cat.categories}
+            if isinstance(series.dtype, pd.CategoricalDtype)
+            else set(series.dropna().astype(str))
+        )
+        if str(label) in _MISSING_LABELS and str(label) not in categories:
+            rule.append(("na", group))  # the row of those who left the question blank
+        else:
+            rule.append(("label", group, str(label)))
     return tuple(rule)
 
 
@@ -453,23 +507,103 @@ def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) ->
         where = rule_mask(frame, group)
         if cell.scope is not None:
             where &= cell.scope
-        if answer[0] not in ("in", "true") or not where.any():
+        changed: dict[str, object] = {}
+        if answer[0] in ("in", "true"):
+            changed[answer[1]] = answer[2][0] if answer[0] == "in" else True
+        if not where.any():  # an empty group: someone of the report moved into it
+            where = np.ones(len(frame), bool) if cell.scope is None else cell.scope.copy()
+            for predicate in group:
+                series = frame[predicate[1]]
+                if predicate[0] != "label" or not isinstance(series.dtype, pd.CategoricalDtype):
+                    break
+                found = [c for c in series.cat.categories if str(c) == predicate[2]]
+                if not found:
+                    break
+                changed[predicate[1]] = found[0]
+            else:
+                pass
+        if not changed or not where.any():
             continue
         r = int(np.flatnonzero(where)[0])
-        one = frame.iloc[[r]].copy()
-        one[answer[1]] = answer[2][0] if answer[0] == "in" else True
+        one = frame.iloc[r].to_dict() | changed
         pattern = membership[:, r].copy()
         for c, other in enumerate(cells):
-            if answer[1] in columns[c] and other.rule:
+            if columns[c] & changed.keys() and other.rule:
                 inside = other.scope is None or bool(other.scope[r])
-                pattern[c] = inside and bool(rule_mask(one, other.rule)[0])
+                pattern[c] = inside and all(predicate_holds(one, q) for q in other.rule)
         pattern[p] = True
         rows.append(pattern)
     return np.array(rows, dtype=bool).reshape(len(rows), len(cells))
 
 
+class _Bounds:
+    """Minimum of ``c . x`` subject to ``A x = b``, ``x >= 0``, for many objectives ``c`` over
+    one system: HiGHS (:mod:`highspy`) keeps the model and warm-starts each solve from the last
+    basis, which is what makes an audit of every cell of a report take seconds, not minutes."""
+
+    def __init__(self, a_eq: np.ndarray, b_eq: np.ndarray) -> None:
+        import highspy
+        from scipy.sparse import csc_matrix
+
+        with _quiet():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keep the basis: each solve warm-starts
+        self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue(
+            "threads", 1
+        )  # small programmes: threads cost more than they save
+        n_rows, n_cols = a_eq.shape
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols, n_rows
+        lp.col_cost_ = np.zeros(n_cols)
+        lp.col_lower_ = np.zeros(n_cols)
+        lp.col_upper_ = np.full(n_cols, highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(b_eq, dtype=float)
+        matrix = csc_matrix(a_eq)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        self.highs.passModel(lp)
+        self.columns = np.arange(n_cols, dtype=np.int32)
+        self.optimal = highspy.HighsModelStatus.kOptimal
+
+    def solve(self, cost: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """(optimum, row duals) or (NaN, None) when the programme has no optimum."""
+        self.highs.changeColsCost(len(self.columns), self.columns, np.asarray(cost, float))
+        self.highs.run()
+        if self.highs.getModelStatus() != self.optimal:
+            return float("nan"), None
+        value = float(self.highs.getInfo().objective_function_value)
+        return value, np.asarray(self.highs.getSolution().row_dual)
+
+
+class _quiet:
+    """Silence HiGHS's start-up banner (printed by C++ on standard output, once a process)."""
+
+    def __enter__(self) -> None:
+        import os
+        import sys
+
+        sys.stdout.flush()
+        self.saved = os.dup(1)
+        self.null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(self.null, 1)
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+        os.close(self.null)
+
+
 def feasible_intervals(
-    cells: list[Cell], frame: pd.DataFrame | None = None, binding: bool = False
+    cells: list[Cell],
+    frame: pd.DataFrame | None = None,
+    binding: bool = False,
+    only: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """For each suppressed cell, the least and greatest value consistent with every shown cell.
 
@@ -477,10 +611,9 @@ def feasible_intervals(
     ``frame``, a made-up respondent for each hidden empty cell: :func:`_phantoms`); the unknowns
     are the atom sizes (>= 0); each shown cell fixes the sum of its atoms. With ``binding``,
     column ``binding`` lists the shown cells (indices into ``cells``) whose equations hold the
-    cell's bounds (non-zero duals): the cells that give it away.
+    cell's bounds (non-zero duals): the cells that give it away. ``only``: solve just these
+    hidden cells (indices into ``cells``).
     """
-    from scipy.optimize import linprog
-
     columns = ["cell", "table", "row", "column", "low", "high", "width", "true_value", "virtual"]
     if not cells:
         return pd.DataFrame(columns=columns + (["binding"] if binding else []))
@@ -490,6 +623,9 @@ def feasible_intervals(
     incidence = patterns.T.astype(float)  # cells x atoms
     shown = [i for i, c in enumerate(cells) if c.value is not None]
     hidden = [i for i, c in enumerate(cells) if c.value is None]
+    if only is not None:
+        wanted = set(only)
+        hidden = [i for i in hidden if i in wanted]
     # one equation per distinct shown cell; one pair of programmes per distinct hidden cell
     a_eq, keep, inverse = np.unique(
         incidence[shown], axis=0, return_index=True, return_inverse=True
@@ -498,17 +634,16 @@ def feasible_intervals(
     b_eq = np.array([cells[shown[k]].value for k in keep], dtype=float)
     members = [[shown[j] for j in np.flatnonzero(inverse == e)] for e in range(len(keep))]
     solved: dict[bytes, tuple[float, float, list[int]]] = {}
+    solver = _Bounds(a_eq, b_eq)
     rows = []
     for i in hidden:
         key = incidence[i].tobytes()
         if key not in solved:
             bounds, held = [], set()
             for sign in (1.0, -1.0):
-                result = linprog(sign * incidence[i], A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
-                                 method="highs")  # fmt: skip
-                bounds.append(sign * result.fun if result.status == 0 else np.nan)
-                if binding and result.status == 0:
-                    duals = np.asarray(result.eqlin.marginals)
+                value, duals = solver.solve(sign * incidence[i])
+                bounds.append(sign * value)
+                if binding and duals is not None:
                     held |= set(np.flatnonzero(np.abs(duals) > 1e-9).tolist())
             cover = sorted({c for e in held for c in members[e]})
             solved[key] = (round(bounds[0], 6) + 0.0, round(bounds[1], 6) + 0.0, cover)
@@ -539,6 +674,149 @@ def attack_report(
     intervals = feasible_intervals(model.cells, frame, binding=binding)
     intervals["exposed"] = intervals["width"] < protection - 1e-9
     return intervals, model
+
+
+@dataclass
+class Protection:
+    """What :func:`protect_release` did: the audit before and after, the cells it hid."""
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    model: ReleaseModel
+    added: dict[str, list[tuple[int, str]]]  # CSV path -> (CSV row, column) hidden by the pass
+    rounds: int
+    seconds: float
+    unprotectable: list[str] = field(default_factory=list)
+
+    @property
+    def n_added(self) -> int:
+        return sum(len(v) for v in self.added.values())
+
+    def text(self) -> str:
+        exposed = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
+        return (
+            f"release protection: {len(self.before)} suppressed cells checked; "
+            f"{exposed(self.before)} narrower than the protection level before, "
+            f"{exposed(self.after)} after; {self.n_added} cells additionally suppressed in "
+            f"{len(self.added)} tables, {self.rounds} rounds, {self.seconds:.1f} s"
+        )
+
+
+def _apply_hides(path: Path, cells: Sequence[tuple[int, str]], min_cell: int) -> None:
+    """Hide ``(CSV row, column)`` cells of a published table, then suppress it again with its
+    declared structure (dependants, and secondary cells within the table)."""
+    from evaluation.audit import _read_table
+    from evaluation.disclosure import ATTRIBUTE_MIN_GROUP, suppress
+    from evaluation.safe_output import write_csv
+
+    table = _read_table(path).astype(object)
+    for row, column in cells:
+        table.iloc[row - 2, table.columns.get_loc(column)] = MARKER
+    declared = json.loads((path.parent / "index.json").read_text())[path.stem]["disclosure"]
+    out = suppress(
+        table,
+        TableSpec.from_dict(declared),
+        min_cell=int(declared.get("min_cell", min_cell)),
+        attribute_min_group=int(declared.get("attribute_min_group", ATTRIBUTE_MIN_GROUP)),
+    )
+    write_csv(out, path)
+
+
+def marked_cells(path: Path) -> set[tuple[int, str]]:
+    """``(CSV row, column)`` of every cell holding the marker."""
+    from evaluation.audit import _read_table
+
+    table = _read_table(path)
+    out = set()
+    for column in table.columns:
+        hidden = (table[column].astype("string") == MARKER).fillna(False).to_numpy(bool)
+        out |= {(int(i) + 2, str(column)) for i in np.flatnonzero(hidden)}
+    return out
+
+
+def protect_release(
+    report_dirs: Sequence,
+    frame: pd.DataFrame,
+    protection: int = DEFAULT_PROTECTION,
+    min_cell: int = 11,
+    residuals: dict[str, np.ndarray] | None = None,
+    writable: Iterable[Path | str] | None = None,
+    max_rounds: int = 40,
+) -> Protection:
+    """Secondary suppression chosen over the whole release, driven by the attacking audit.
+
+    Greedy, as tau-Argus's "hypercube" and "modular" methods are heuristics beside its optimal
+    one (:func:`choose_secondary` is the exact programme; it is too slow for a whole report):
+    audit every suppressed cell; for each cell still narrower than ``protection``, take the
+    shown cells whose equations hold its bound (the programme's non-zero duals, see
+    :func:`feasible_intervals`) and hide the cheapest of them (fewest respondents; a count
+    published twice is one equation, so both copies go), unless a cell chosen this round
+    already covers it; re-suppress each changed table with its declared structure (its
+    percentages and intervals, and a second cell wherever a total in the table would give the
+    new one back); re-audit only the cells still exposed and the new ones (hiding a cell can
+    only widen intervals), and repeat. Only tables under ``writable`` (default: every report
+    folder) are changed: a report already published elsewhere is context.
+    """
+    import time
+
+    from evaluation.audit import published_tables
+
+    start = time.perf_counter()
+    roots = [entry[0] if isinstance(entry, tuple) else entry for entry in report_dirs]
+    allowed = {Path(p).resolve() for p in (writable if writable is not None else roots)}
+    own = {
+        path for root in roots if Path(root).resolve() in allowed for path in published_tables(root)
+    }
+    originals = {path: marked_cells(path) for path in own}
+    before, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
+    cells = model.cells
+    current = before
+    check = set(current.loc[current["exposed"], "cell"])
+    rounds, stuck = 0, []
+    while check and rounds < max_rounds:
+        rounds += 1
+        current = feasible_intervals(cells, frame, binding=True, only=check)
+        current["exposed"] = current["width"] < protection - 1e-9
+        exposed = current[current["exposed"]]
+        if exposed.empty:
+            break
+        chosen: dict[bytes, list[int]] = {}
+        for _, row in exposed.iterrows():
+            groups: dict[bytes, list[int]] = {}
+            for c in row["binding"]:
+                if cells[c].value is not None and cells[c].path in own:
+                    groups.setdefault(cells[c].mask.tobytes(), []).append(c)
+            if not groups:
+                stuck.append(f"{row['table']} row {row['row']} {row['column']}")
+                continue
+            if any(key in chosen for key in groups):
+                continue
+            key = min(groups, key=lambda k: (sum(cells[c].value or 0 for c in groups[k]), k))
+            chosen[key] = groups[key]
+        if not chosen:
+            break
+        by_path: dict[Path, list[tuple[int, str]]] = {}
+        for members in chosen.values():
+            for c in members:
+                by_path.setdefault(cells[c].path, []).append((cells[c].row, cells[c].column))  # type: ignore[arg-type]
+        for path, hide in by_path.items():
+            _apply_hides(path, hide, min_cell)
+        newly = set()
+        marked = {path: marked_cells(path) for path in by_path}
+        for i, cell in enumerate(cells):
+            if cell.path in marked and cell.value is not None:
+                if (cell.row, cell.column) in marked[cell.path]:
+                    cell.value = None
+                    newly.add(i)
+        check = set(exposed["cell"]) | newly
+    after, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
+    added = {
+        str(path): sorted(marked_cells(path) - originals[path])
+        for path in sorted(own)
+        if marked_cells(path) - originals[path]
+    }
+    return Protection(before, after, model, added, rounds, time.perf_counter() - start,
+                      sorted(set(stuck)))  # fmt: skip
 
 
 def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, list[str]]:
