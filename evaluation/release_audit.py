@@ -520,8 +520,6 @@ def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) ->
                 if not found:
                     break
                 changed[predicate[1]] = found[0]
-            else:
-                pass
         if not changed or not where.any():
             continue
         r = int(np.flatnonzero(where)[0])
@@ -804,10 +802,10 @@ def protect_release(
         newly = set()
         marked = {path: marked_cells(path) for path in by_path}
         for i, cell in enumerate(cells):
-            if cell.path in marked and cell.value is not None:
-                if (cell.row, cell.column) in marked[cell.path]:
-                    cell.value = None
-                    newly.add(i)
+            hidden_now = cell.path in marked and (cell.row, cell.column) in marked[cell.path]
+            if hidden_now and cell.value is not None:
+                cell.value = None
+                newly.add(i)
         check = set(exposed["cell"]) | newly
     after, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
     added = {
