@@ -528,3 +528,27 @@ def audit_table(
                 "(only one cell of its group is suppressed)",
             )
     return problems
+
+
+def excluded_note(excluded: Mapping[str, int], min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """The respondents a model left out, safe to print in its note.
+
+    A model note such as "Excluded: ethnicity Prefer not to say: 8" is a published count like any
+    other (with the table's ``n`` and the report's respondents it is a group of 8). Each reason is
+    shown with its count only when every count is at least ``min_cell`` (or 0); otherwise the
+    reasons are named and only their total is given, hidden as the marker when it is itself
+    small.
+
+    >>> excluded_note({"ethnicity Prefer not to say": 8, "missing answer": 15})
+    'ethnicity Prefer not to say; missing answer (23 in all)'
+    >>> excluded_note({"missing answer": 15, "no organisation": 0})
+    'missing answer: 15; no organisation: 0'
+    """
+    parts = {str(k): int(v) for k, v in dict(excluded).items()}
+    if not parts:
+        return "none"
+    if all(v == 0 or v >= min_cell for v in parts.values()):
+        return "; ".join(f"{k}: {v}" for k, v in parts.items())
+    total = sum(parts.values())
+    shown = total if total == 0 or total >= min_cell else MARKER
+    return f"{'; '.join(k for k, v in parts.items() if v)} ({shown} in all)"

@@ -364,6 +364,8 @@ def _model_table(
             add(i, n_col, chosen[0])
     if not cells:
         return [], "no count column reproduced from the microdata"
+    if headline and any(c.value is not None and int(c.mask.sum()) != c.value for c in cells):
+        return [], "headline counts are not this report's respondents (another wave or unit)"
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
 
 
@@ -513,11 +515,14 @@ def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) ->
         if not where.any():  # an empty group: someone of the report moved into it
             where = np.ones(len(frame), bool) if cell.scope is None else cell.scope.copy()
             for predicate in group:
-                series = frame[predicate[1]]
-                if predicate[0] != "label" or not isinstance(series.dtype, pd.CategoricalDtype):
-                    break
-                found = [c for c in series.cat.categories if str(c) == predicate[2]]
-                if not found:
+                series = frame[predicate[1]] if predicate[0] == "label" else None
+                found = (
+                    [c for c in series.cat.categories if str(c) == predicate[2]]
+                    if series is not None and isinstance(series.dtype, pd.CategoricalDtype)
+                    else []
+                )
+                if not found:  # a group a made-up respondent cannot join by one label
+                    changed = {}
                     break
                 changed[predicate[1]] = found[0]
         if not changed or not where.any():
@@ -704,20 +709,29 @@ def _apply_hides(path: Path, cells: Sequence[tuple[int, str]], min_cell: int) ->
     """Hide ``(CSV row, column)`` cells of a published table, then suppress it again with its
     declared structure (dependants, and secondary cells within the table)."""
     from evaluation.audit import _read_table
-    from evaluation.disclosure import ATTRIBUTE_MIN_GROUP, suppress
     from evaluation.safe_output import write_csv
 
-    table = _read_table(path).astype(object)
-    for row, column in cells:
-        table.iloc[row - 2, table.columns.get_loc(column)] = MARKER
     declared = json.loads((path.parent / "index.json").read_text())[path.stem]["disclosure"]
-    out = suppress(
-        table,
+    write_csv(hide_cells(_read_table(path), cells, declared, min_cell), path)
+
+
+def hide_cells(
+    table: pd.DataFrame, cells: Iterable[Sequence], declared: dict, min_cell: int = 11
+) -> pd.DataFrame:
+    """``table`` with the ``(CSV row, column)`` cells hidden and suppressed again with its
+    declared structure: the cells computed from them go too, and a second cell wherever a
+    total in the table would give a new one back."""
+    from evaluation.disclosure import ATTRIBUTE_MIN_GROUP, suppress
+
+    out = table.astype(object)
+    for row, column in cells:
+        out.iloc[int(row) - 2, out.columns.get_loc(column)] = MARKER
+    return suppress(
+        out,
         TableSpec.from_dict(declared),
         min_cell=int(declared.get("min_cell", min_cell)),
         attribute_min_group=int(declared.get("attribute_min_group", ATTRIBUTE_MIN_GROUP)),
     )
-    write_csv(out, path)
 
 
 def marked_cells(path: Path) -> set[tuple[int, str]]:

@@ -35,6 +35,7 @@ from evaluation.report import (
     cache_inputs,
     prepare_inputs,
     read_names,
+    scope_survey,
     write_run_file,
 )
 
@@ -422,6 +423,17 @@ def run_report(
         timings |= _execute_all(books, executed, parameters, notebook_workers, progress,
                                 f"{config.wave} {scope} {scope_value or ''}".strip(),
                                 tmp)  # fmt: skip
+        from evaluation.pipeline.release import protect_run
+
+        timings |= protect_run(
+            tmp,
+            scope_survey(prepared.survey.frame, scope, scope_value),
+            lambda sections: _execute_all(
+                [b for b in books if b.name[:2].isdigit() and int(b.name[:2]) in sections],
+                executed, parameters, notebook_workers, False, "again", tmp,
+            ),
+            min_cell=config.min_cell,
+        )  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()
         shown = shown_parameters(config, scope, scope_value) | (extra_parameters or {})
