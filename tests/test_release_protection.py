@@ -55,8 +55,12 @@ def _old_style_release(folder: Path, frame: pd.DataFrame) -> None:
     dist["n"] = dist.groupby("group", observed=False)["count"].transform("sum")
     dist["pct"] = (100 * dist["count"] / dist["n"]).round(1)
     dist = dist.astype({"group": str, "response": str})
-    _publish(folder, "distribution", suppress(dist[["group", "response", "n", "count", "pct"]],
-                                              partition_col="response", totals_known=False))  # fmt: skip
+    columns = ["group", "response", "n", "count", "pct"]
+    _publish(
+        folder,
+        "distribution",
+        suppress(dist[columns], partition_col="response", totals_known=False),
+    )
     positive = frame.assign(p=frame["answer"].isin(SCALE[-2:])).groupby("group", observed=False)
     table = pd.DataFrame({"n": positive.size(), "n_positive": positive["p"].sum()}).reset_index()
     table["group"] = table["group"].astype(str)
@@ -126,8 +130,8 @@ def test_a_unit_without_a_pack_is_checked_as_the_difference_of_published_units(t
     """Region minus the packs is the unit without a pack: its small cells are checked."""
     rng = np.random.default_rng(3)
     units = np.repeat(["U1", "U2", "U3"], [60, 60, 12])
-    frame = pd.DataFrame({"unit": pd.Categorical(units),
-                          "aware": pd.array(rng.random(len(units)) < 0.5, dtype="boolean")})  # fmt: skip
+    aware = pd.array(rng.random(len(units)) < 0.5, dtype="boolean")
+    frame = pd.DataFrame({"unit": pd.Categorical(units), "aware": aware})
     frame.loc[frame["unit"] == "U3", "aware"] = [True] * 4 + [False] * 8  # 4 aware: small
 
     def headline(scoped: pd.DataFrame) -> pd.DataFrame:
