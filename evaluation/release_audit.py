@@ -436,6 +436,7 @@ def model_release(
     frame: pd.DataFrame,
     residuals: dict[str, np.ndarray] | None = None,
     min_cell: int = 11,
+    reuse: ReleaseModel | None = None,
 ) -> ReleaseModel:
     """Every modelled count cell of every published table under ``report_dirs`` (one release).
 
@@ -447,7 +448,8 @@ def model_release(
     ``residuals``: units without a pack (label -> mask). Every pack table's cells are
     re-applied to each of them as *virtual* cells (never published, hidden): the region minus
     the packs is that unit's table, so its cells of 1 to ``min_cell - 1`` are checked like
-    suppressed ones.
+    suppressed ones. ``reuse``: an earlier model of the same tables (before protection), whose
+    identified cells are kept where this one no longer identifies them (:func:`_reuse`).
     """
     from evaluation.audit import _read_table, published_tables
 
@@ -489,7 +491,45 @@ def model_release(
                             cells.append(Cell(f"{name} [{unit}: no pack]", cell.row, cell.column,
                                               None, mask, cell.rule, where, True))  # fmt: skip
             modelled.append(name)
+    if reuse is not None:
+        cells, modelled = _reuse(cells, modelled, not_modelled, reuse)
     return ReleaseModel(cells, modelled, not_modelled, frame)
+
+
+def _reuse(
+    cells: list[Cell], modelled: list[str], not_modelled: dict[str, str], earlier: ReleaseModel
+) -> tuple[list[Cell], list[str]]:
+    """Add the cells an earlier model of the same tables identified and this one did not.
+
+    Hiding cells removes the evidence a column's meaning is identified by (two shown counts), so
+    a table protected into mostly markers could drop out of the audit that checks it. A meaning
+    identified before protection still holds after: those cells are kept, with their values as
+    the tables show them now."""
+    from evaluation.audit import _read_table
+
+    have = {(c.table, c.row, c.column) for c in cells}
+    tables: dict[Path, pd.DataFrame] = {}
+    added_tables = set()
+    for cell in earlier.cells:
+        if cell.virtual or cell.path is None or (cell.table, cell.row, cell.column) in have:
+            continue
+        if not cell.path.exists():
+            continue
+        if cell.path not in tables:
+            tables[cell.path] = _read_table(cell.path)
+        table = tables[cell.path]
+        if cell.column not in table.columns or cell.row - 2 >= len(table):
+            continue
+        value = _as_count(table.iloc[cell.row - 2][cell.column])
+        if isinstance(value, float):
+            continue
+        cells.append(Cell(cell.table, cell.row, cell.column, value, cell.mask, cell.rule,
+                          cell.scope, False, cell.path))  # fmt: skip
+        added_tables.add(cell.table)
+    for name in sorted(added_tables - set(modelled)):
+        modelled.append(name)
+        not_modelled.pop(name, None)
+    return cells, modelled
 
 
 def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
@@ -668,12 +708,13 @@ def attack_report(
     residuals: dict[str, np.ndarray] | None = None,
     min_cell: int = 11,
     binding: bool = False,
+    reuse: ReleaseModel | None = None,
 ) -> tuple[pd.DataFrame, ReleaseModel]:
     """The feasible interval of every suppressed cell, flagged ``exposed`` when narrower than
     ``protection`` (virtual cells of units without a pack: see :func:`model_release`). The
     frame holds ``true_value`` for the evaluation team's diagnosis: it is never to be
     published."""
-    model = model_release(report_dirs, frame, residuals, min_cell)
+    model = model_release(report_dirs, frame, residuals, min_cell, reuse)
     intervals = feasible_intervals(model.cells, frame, binding=binding)
     intervals["exposed"] = intervals["width"] < protection - 1e-9
     return intervals, model
@@ -690,6 +731,7 @@ class Protection:
     rounds: int
     seconds: float
     unprotectable: list[str] = field(default_factory=list)
+    model_before: ReleaseModel | None = None
 
     @property
     def n_added(self) -> int:
@@ -754,6 +796,7 @@ def protect_release(
     residuals: dict[str, np.ndarray] | None = None,
     writable: Iterable[Path | str] | None = None,
     max_rounds: int = 40,
+    reuse: ReleaseModel | None = None,
 ) -> Protection:
     """Secondary suppression chosen over the whole release, driven by the attacking audit.
 
@@ -780,7 +823,9 @@ def protect_release(
         path for root in roots if Path(root).resolve() in allowed for path in published_tables(root)
     }
     originals = {path: marked_cells(path) for path in own}
-    before, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
+    before, model = attack_report(
+        report_dirs, frame, protection, residuals, min_cell, True, reuse=reuse
+    )
     cells = model.cells
     current = before
     check = set(current.loc[current["exposed"], "cell"])
@@ -821,14 +866,18 @@ def protect_release(
                 cell.value = None
                 newly.add(i)
         check = set(exposed["cell"]) | newly
-    after, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
+    if rounds:  # the same cells, as the tables now show them (hidden cells only widen)
+        after = feasible_intervals(cells, frame, binding=True)
+        after["exposed"] = after["width"] < protection - 1e-9
+    else:
+        after = before
     added = {
         str(path): sorted(marked_cells(path) - originals[path])
         for path in sorted(own)
         if marked_cells(path) - originals[path]
     }
     return Protection(before, after, model, added, rounds, time.perf_counter() - start,
-                      sorted(set(stuck)))  # fmt: skip
+                      sorted(set(stuck)), model)  # fmt: skip
 
 
 def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, list[str]]:

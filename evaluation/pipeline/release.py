@@ -58,11 +58,20 @@ def gate(
     protection: int = DEFAULT_PROTECTION,
     min_cell: int = 11,
     residuals: dict | None = None,
+    reuse: object | None = None,
 ) -> dict:
     """The attacking audit as a gate: the closing note's figures, or :class:`ReleaseAuditError`
     naming each exposed cell and the tables that give it away."""
     start = time.perf_counter()
-    intervals, model = attack_report(report_dirs, frame, protection, residuals, min_cell, True)
+    intervals, model = attack_report(
+        report_dirs,
+        frame,
+        protection,
+        residuals,
+        min_cell,
+        True,
+        reuse=reuse,  # type: ignore[arg-type]
+    )
     seconds = time.perf_counter() - start
     exposed = giveaway_tables(intervals, model)
     note = {
@@ -111,7 +120,8 @@ def protect_run(
     added, rounds = 0, 0
     for _ in range(MAX_PASSES):  # a re-run notebook may suppress a little differently: again
         start = time.perf_counter()
-        result = protect_release([run_dir], frame, protection, min_cell)
+        reuse = first.model_before if first else None
+        result = protect_release([run_dir], frame, protection, min_cell, reuse=reuse)
         timings["release_protection"] += time.perf_counter() - start
         first = first or result
         rounds += result.rounds
@@ -130,7 +140,7 @@ def protect_run(
             timings[f"{name} (again)"] = timings.get(f"{name} (again)", 0.0) + seconds
     assert first is not None
     result = first
-    note = gate([run_dir], frame, protection, min_cell)
+    note = gate([run_dir], frame, protection, min_cell, reuse=result.model_before)
     note["pass"] = {
         "cells_checked_before": len(result.before),
         "exposed_before": int(result.before["exposed"].sum()) if len(result.before) else 0,
@@ -142,3 +152,105 @@ def protect_run(
     timings["release_audit"] = note["seconds"]
     (run_dir / RELEASE_AUDIT).write_text(json.dumps(note, indent=2, sort_keys=True) + "\n")
     return timings
+
+
+def wave_release(
+    config: object, frame: pd.DataFrame
+) -> tuple[list[tuple], dict[str, object], list[Path]]:
+    """Everything published from one wave, as one release: ``(entries, residuals, packs)``.
+
+    Entries for :func:`~evaluation.release_audit.attack_report`: the region report, every
+    pack built (ICB and organisation, each with its respondents) and every comparison report that
+    includes the wave. Residuals: the units without a pack (per scope, and per ICB for
+    organisations when ICB packs exist too), whose tables are the difference of published ones.
+    """
+    import numpy as np
+
+    from evaluation.pipeline.packs import SCOPE_COLUMNS, pack_units
+    from evaluation.pipeline.run import destination
+
+    entries: list[tuple] = []
+    region = destination(config, "region", None)  # type: ignore[arg-type]
+    if (region / "tables").is_dir():
+        entries.append((region, None, "region"))
+    residuals: dict[str, object] = {}
+    packs: list[Path] = []
+    built_scopes = set()
+    for scope in ("icb", "org"):
+        units = pack_units(frame, scope, config.pack_min_respondents)  # type: ignore[attr-defined]
+        column = frame[SCOPE_COLUMNS[scope][0]].astype(str)
+        for unit in units.loc[units["gets_pack"], "unit"]:
+            folder = destination(config, scope, unit)  # type: ignore[arg-type]
+            if (folder / "tables").is_dir():
+                entries.append((folder, (column == unit).to_numpy(), f"{scope}/{folder.name}"))
+                packs.append(folder)
+                built_scopes.add(scope)
+        small = units.loc[~units["gets_pack"], "unit"].tolist()
+        if scope in built_scopes and small:
+            residuals[f"{scope} units without a pack"] = column.isin(small).to_numpy()
+    if {"icb", "org"} <= built_scopes:  # an ICB pack minus its organisations' packs
+        orgs = pack_units(frame, "org", config.pack_min_respondents)  # type: ignore[attr-defined]
+        small_orgs = set(orgs.loc[~orgs["gets_pack"], "unit"])
+        for icb in frame["icb"].astype(str).unique():
+            inside = (frame["icb"].astype(str) == icb).to_numpy()
+            mask = inside & frame["org_code"].astype(str).isin(small_orgs).to_numpy()
+            if mask.any():
+                residuals[f"{icb}: organisations without a pack"] = np.asarray(mask)
+    for folder in sorted(config.output.glob("*-*/region")):  # type: ignore[attr-defined]
+        first, _, second = folder.parent.name.partition("-")
+        if str(config.wave) in (first, second) and (folder / "tables").is_dir():  # type: ignore[attr-defined]
+            entries.append((folder, None, f"{folder.parent.name}/region"))
+    return entries, residuals, packs
+
+
+def audit_wave(config: object, protection: int = DEFAULT_PROTECTION) -> dict:
+    """The attacking audit over region + every pack + the comparison of a wave, together
+    (the gate of :func:`gate`; raises :class:`ReleaseAuditError`)."""
+    from evaluation.io.wave import load_wave
+
+    frame = load_wave(config).frame  # type: ignore[arg-type]
+    entries, residuals, _ = wave_release(config, frame)
+    return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined,arg-type]
+
+
+def protect_wave(
+    config: object, protection: int = DEFAULT_PROTECTION
+) -> tuple[dict[Path, dict[str, list]], object]:
+    """Cells to hide in the packs so that nothing across region + packs + comparison (and no
+    unit without a pack, as their difference) is narrower than ``protection``.
+
+    Works on a copy of the published tables (the packs are then rebuilt with the decisions,
+    :func:`evaluation.pipeline.packs.run_packs`): only the packs are changed, the region report
+    and the comparison are context. Returns ``{pack folder: {table: cells}}`` and the
+    :class:`~evaluation.release_audit.Protection`.
+    """
+    import shutil
+    import tempfile
+
+    from evaluation.io.wave import load_wave
+
+    frame = load_wave(config).frame  # type: ignore[arg-type]
+    entries, residuals, packs = wave_release(config, frame)
+    with tempfile.TemporaryDirectory(prefix="arf-release-") as scratch:
+        copies, writable, origin = [], [], {}
+        for k, (root, scope, label) in enumerate(entries):
+            copy = Path(scratch) / str(k)
+            shutil.copytree(Path(root) / "tables", copy / "tables")
+            copies.append((copy, scope, label))
+            if Path(root) in packs:
+                writable.append(copy)
+                origin[copy / "tables"] = Path(root)
+        result = protect_release(
+            copies,
+            frame,
+            protection,
+            config.min_cell,  # type: ignore[attr-defined]
+            residuals,  # type: ignore[arg-type]
+            writable,
+        )
+        decisions: dict[Path, dict[str, list]] = {}
+        for table, cells in result.added.items():
+            path = Path(table)
+            pack = origin[path.parent]
+            decisions.setdefault(pack, {})[path.stem] = [[r, c] for r, c in cells]
+    return decisions, result

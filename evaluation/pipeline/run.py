@@ -368,6 +368,7 @@ def run_report(
     notebook_workers: int | None = None,
     previous: EvaluationConfig | None = None,
     inputs: tuple[LoadedSurvey, PreparedInputs] | None = None,
+    release_decisions: dict[str, list] | None = None,
 ) -> RunResult:
     """Build one complete report (see the module docstring) and return where it is.
 
@@ -375,7 +376,9 @@ def run_report(
     the same way and cached beside this wave's). ``inputs`` (the loaded survey and its prepared
     inputs, from :func:`~evaluation.io.wave.load_wave` and :func:`prepare_inputs` on this config)
     skips loading and preparing: packs prepare the wave once and share it
-    (:mod:`evaluation.pipeline.distributed`).
+    (:mod:`evaluation.pipeline.distributed`). ``release_decisions`` (table name -> cells, from
+    :func:`evaluation.pipeline.release.protect_wave`) are hidden from the start: a pack rebuilt
+    so that region + packs cannot be differenced.
     """
     from evaluation.audit import audit_report
     from evaluation.pipeline.dictionary import write_table_dictionary
@@ -417,6 +420,12 @@ def run_report(
         previous_frame = load_wave(previous).frame if previous else None
         cache_inputs(prepared, tmp, previous_frame)
         write_run_file(tmp, config, scope, scope_value, previous)
+        if release_decisions:
+            import json
+
+            from evaluation.pipeline.release import RELEASE_SUPPRESSION
+
+            (tmp / WORK_DIR / RELEASE_SUPPRESSION).write_text(json.dumps(release_decisions))
         timings["load_validate_redact"] = time.perf_counter() - start
         executed = tmp / "notebooks"
         executed.mkdir()
