@@ -206,3 +206,39 @@ def test_bundled_wave_recoveries_fail_today_and_the_release_pass_protects_them(b
     assert not after["exposed"].any(), after[after["exposed"]].drop(columns="true_value")
     assert after["width"].min() >= DEFAULT_PROTECTION
     assert result.seconds < 120  # the pass itself, on a loaded 2-core machine
+
+
+def test_the_gate_fails_old_style_tables_naming_the_giveaway_and_passes_protected_ones(tmp_path):
+    from evaluation.pipeline.release import ReleaseAuditError, gate
+
+    frame = _frame({"Global Majority": [12, 14, 13, 12, 7], "White": [30, 40, 35, 50, 45]})
+    report = tmp_path / "region"
+    _old_style_release(report / "tables", frame)
+    with pytest.raises(ReleaseAuditError) as failed:
+        gate([report], frame)
+    assert "distribution.csv" in str(failed.value) and "positive.csv" in str(failed.value)
+    protect_release([report], frame)
+    note = gate([report], frame)
+    assert note["exposed"] == 0 and note["narrowest_interval"] >= DEFAULT_PROTECTION
+    assert note["cells_checked"] > 0
+
+
+def test_report_table_applies_the_release_decisions_in_place(tmp_path):
+    """In a pipeline run, ``rep.table`` hides the cells the release pass chose, in the frame it
+    is given (so a figure drawn from the same frame agrees with the table)."""
+    from evaluation.pipeline.config import load_config
+    from evaluation.pipeline.release import RELEASE_SUPPRESSION
+    from evaluation.report import ReportContext
+
+    config = load_config(WAVE / "evaluation.yaml")
+    rep = ReportContext(config=config, output_dir=tmp_path, section=1, published=True)
+    (tmp_path / "_work").mkdir()
+    (tmp_path / "_work" / RELEASE_SUPPRESSION).write_text(json.dumps({"t": [[3, "n_positive"]]}))
+    table = pd.DataFrame({"group": ["a", "b", "c"], "n": [40, 50, 60],
+                          "n_positive": [20, 25, 30], "pct": [50.0, 50.0, 50.0]})  # fmt: skip
+    table = suppress(table, totals_known=False)
+    rep.table(table, "t", "title")
+    assert table.loc[1, "n_positive"] == MARKER and table.loc[1, "pct"] == MARKER
+    assert table.loc[0, "n_positive"] == 20
+    written = pd.read_csv(tmp_path / "tables" / "t.csv", dtype=str, encoding="utf-8-sig")
+    assert written.loc[1, "n_positive"] == MARKER
