@@ -27,9 +27,16 @@ hiding 1 to ``min_cell - 1`` respondents apart. The recoveries that matter (a di
 beside its "positive" table, a profile beside a breakdown's ``n``) are plain subtraction and hold
 for any attacker.
 
-Report-only for now (:func:`attack_report` returns a frame; the run does not fail on it).
-:func:`choose_secondary` chooses extra suppressions over the whole release by mixed-integer
-programming, for when the pipeline can apply them before rendering.
+A made-up respondent is added for each hidden empty cell (:func:`_phantoms`), so a hidden 0 is
+not "determined" merely because the attacker is told no one answered that way; rows naming a
+question (item missingness, a barrier option) and headline indicators (from their declared
+definitions) are modelled; blank-group rows ("Not answered") count those who left it blank.
+
+Used three ways: :func:`attack_report` (the audit; ``python -m evaluation.release_audit``),
+:func:`protect_release` (secondary suppression chosen over the whole release, greedy and driven
+by this audit; :func:`choose_secondary` is the exact mixed-integer programme, too slow for a
+whole report), and the gate at the end of every run and over region + packs + comparison
+(:mod:`evaluation.pipeline.release`).
 """
 
 from __future__ import annotations
