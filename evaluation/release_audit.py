@@ -600,6 +600,7 @@ class _Bounds:
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")  # keep the basis: each solve warm-starts
         self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue("simplex_strategy", 4)  # primal: new costs keep it feasible
         self.highs.setOptionValue(
             "threads", 1
         )  # small programmes: threads cost more than they save
