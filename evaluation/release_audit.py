@@ -743,14 +743,27 @@ class Protection:
 
     @property
     def n_added(self) -> int:
+        """Cells hidden by the pass, percentages and intervals included."""
         return sum(len(v) for v in self.added.values())
+
+    @property
+    def n_added_counts(self) -> int:
+        """Count cells (denominators and counts) hidden by the pass."""
+        total = 0
+        for table, cells in self.added.items():
+            path = Path(table)
+            declared = json.loads((path.parent / "index.json").read_text())[path.stem]
+            counts = set(TableSpec.from_dict(declared["disclosure"]).value_cols)
+            total += sum(1 for _, column in cells if column in counts)
+        return total
 
     def text(self) -> str:
         exposed = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
         return (
             f"release protection: {len(self.before)} suppressed cells checked; "
             f"{exposed(self.before)} narrower than the protection level before, "
-            f"{exposed(self.after)} after; {self.n_added} cells additionally suppressed in "
+            f"{exposed(self.after)} after; {self.n_added} cells additionally suppressed "
+            f"({self.n_added_counts} of them counts, the rest percentages and intervals) in "
             f"{len(self.added)} tables, {self.rounds} rounds, {self.seconds:.1f} s"
         )
 

@@ -117,7 +117,7 @@ def protect_run(
     path = work / RELEASE_SUPPRESSION
     decisions: dict[str, list] = json.loads(path.read_text()) if path.exists() else {}
     first = None
-    added, rounds = 0, 0
+    added, added_counts, rounds = 0, 0, 0
     for _ in range(MAX_PASSES):  # a re-run notebook may suppress a little differently: again
         start = time.perf_counter()
         reuse = first.model_before if first else None
@@ -128,6 +128,7 @@ def protect_run(
         if not result.added:
             break
         added += result.n_added
+        added_counts += result.n_added_counts
         for table, cells in result.added.items():
             known = {tuple(c) for c in decisions.get(Path(table).stem, [])}
             known |= {(row, column) for row, column in cells}
@@ -145,6 +146,7 @@ def protect_run(
         "cells_checked_before": len(result.before),
         "exposed_before": int(result.before["exposed"].sum()) if len(result.before) else 0,
         "cells_additionally_suppressed": added,
+        "count_cells_additionally_suppressed": added_counts,
         "tables_changed": sorted(decisions),
         "rounds": rounds,
         "seconds": round(timings["release_protection"], 1),
