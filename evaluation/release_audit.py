@@ -740,6 +740,7 @@ class Protection:
     seconds: float
     unprotectable: list[str] = field(default_factory=list)
     model_before: ReleaseModel | None = None
+    count_columns: set[str] = field(default_factory=set)  # the tables' denominators and counts
 
     @property
     def n_added(self) -> int:
@@ -749,13 +750,8 @@ class Protection:
     @property
     def n_added_counts(self) -> int:
         """Count cells (denominators and counts) hidden by the pass."""
-        total = 0
-        for table, cells in self.added.items():
-            path = Path(table)
-            declared = json.loads((path.parent / "index.json").read_text())[path.stem]
-            counts = set(TableSpec.from_dict(declared["disclosure"]).value_cols)
-            total += sum(1 for _, column in cells if column in counts)
-        return total
+        return sum(1 for cells in self.added.values() for _, column in cells
+                   if column in self.count_columns)  # fmt: skip
 
     def text(self) -> str:
         exposed = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
@@ -897,8 +893,9 @@ def protect_release(
         for path in sorted(own)
         if marked_cells(path) - originals[path]
     }
+    count_columns = {c.column for c in cells}
     return Protection(before, after, model, added, rounds, time.perf_counter() - start,
-                      sorted(set(stuck)), model)  # fmt: skip
+                      sorted(set(stuck)), model, count_columns)  # fmt: skip
 
 
 def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, list[str]]:
