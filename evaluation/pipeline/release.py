@@ -256,3 +256,27 @@ def protect_wave(
             pack = origin[path.parent]
             decisions.setdefault(pack, {})[path.stem] = [[r, c] for r, c in cells]
     return decisions, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m evaluation.pipeline.release CONFIG``: the attacking audit over the wave's
+    published region report, packs and comparison together (exit 1 when a cell is exposed)."""
+    import argparse
+
+    from evaluation.pipeline.config import load_config
+
+    parser = argparse.ArgumentParser(prog="python -m evaluation.pipeline.release")
+    parser.add_argument("config")
+    parser.add_argument("--protection", type=int, default=DEFAULT_PROTECTION)
+    args = parser.parse_args(argv)
+    try:
+        note = audit_wave(load_config(args.config), args.protection)
+    except ReleaseAuditError as exc:
+        print(exc)
+        return 1
+    print(note["summary"], f"({note['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
