@@ -45,8 +45,10 @@ declaration both infer one from column names (``n``; ``count`` / ``n_*`` counts;
 "All"/"Total" as totals). The audit then assumes only the totals it can see, so it never refuses a
 table of independent indicators; suppression by default assumes totals over groups are known.
 
-Limits: the rule protects against subtraction within one table and against a known total; it is
-not a full linear-programming attack audit across many overlapping tables.
+Limits: the rule protects against subtraction within one table and against a known total. Across
+the overlapping tables of a release (and its packs and comparison) the pipeline's release pass
+chooses further suppressions and gates the run on a linear-programming attack
+(:mod:`evaluation.release_audit`, :mod:`evaluation.pipeline.release`).
 """
 
 from __future__ import annotations
