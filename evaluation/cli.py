@@ -52,7 +52,7 @@ def friendly_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: object, **kwargs: object) -> object:
-        from evaluation.pipeline.run import PipelineError
+        from evaluation.errors import PipelineError
 
         try:
             return command(*args, **kwargs)

@@ -3,9 +3,21 @@
 **Rule (NHS Staff Survey practice).** A figure resting on fewer than ``min_cell`` respondents
 (default 11) is not shown: a denominator ``n`` of 1 to 10, a count of 1 to 10, or a complement
 ``n - count`` of 1 to 10 ("2 of 12 said no" names the same two people as "10 of 12 said yes").
-Zero is not small: "none of 300" reveals no individual, and suppressing zeros would hide most of a
-sparse table for no protection (the convention of NHS England's FFT pipeline and our headline
-indicators). Percentages and intervals computed from a suppressed count are suppressed with it.
+Zero is not small in itself: "none of 300" reveals no individual, and suppressing zeros would hide
+most of a sparse table for no protection (the convention of NHS England's FFT pipeline and our
+headline indicators). Percentages and intervals computed from a suppressed count are suppressed
+with it.
+
+**Attribute disclosure (0% and 100%).** A count that is 0 or the whole of its group (``count ==
+n``) in a group of fewer than ``attribute_min_group`` respondents (default
+:data:`ATTRIBUTE_MIN_GROUP`, 50) is suppressed like a small count, whatever ``n``: "all 14
+senior leaders disagree" or "none of the 17 who reported it was satisfied" tells a reader the
+answer of *every* member of the group, which is an attribute disclosure under the ICO's
+anonymisation guidance even when no one is singled out (the complement rule already hides 1 to
+``min_cell - 1`` on either side; this adds the two ends). In a group of 50 or more a unanimous
+answer is a property of a large population rather than of people a reader may know, and hiding
+it would hide most sparse breakdowns of the region; below 50, "everyone in the group" is too
+close to "each of these people". The cell is then protected from subtraction like any other.
 
 **Secondary suppression ("reverse calculation").** A hidden cell is no protection if it can be
 recovered by subtraction: when the cells of a group add up to a total that is shown (the group's
@@ -35,8 +47,10 @@ declaration both infer one from column names (``n``; ``count`` / ``n_*`` counts;
 "All"/"Total" as totals). The audit then assumes only the totals it can see, so it never refuses a
 table of independent indicators; suppression by default assumes totals over groups are known.
 
-Limits: the rule protects against subtraction within one table and against a known total; it is
-not a full linear-programming attack audit across many overlapping tables.
+Limits: the rule protects against subtraction within one table and against a known total. Across
+the overlapping tables of a release (and its packs and comparison) the pipeline's release pass
+chooses further suppressions and gates the run on a linear-programming attack
+(:mod:`evaluation.release_audit`, :mod:`evaluation.pipeline.release`).
 """
 
 from __future__ import annotations
@@ -51,6 +65,8 @@ from evaluation.errors import Problem
 
 MARKER = "[c]"
 DEFAULT_MIN_CELL = 11
+ATTRIBUTE_MIN_GROUP = 50
+"""Counts of none or all of a group smaller than this are hidden (attribute disclosure)."""
 TOTAL_LABELS = ("All", "Total", "Overall", "All respondents")
 ANY = "*"  # dependent columns that depend on every count of their row
 
@@ -194,6 +210,13 @@ def _small(x: np.ndarray, min_cell: int) -> np.ndarray:
         return (x > 0) & (x < min_cell)
 
 
+def _unanimous(count: np.ndarray, n: np.ndarray, attribute_min_group: int) -> np.ndarray:
+    """A count of none or all of a group smaller than ``attribute_min_group`` (see the module
+    docstring: attribute disclosure)."""
+    with np.errstate(invalid="ignore"):
+        return (n > 0) & (n < attribute_min_group) & ((count == 0) | (count == n))
+
+
 @dataclass
 class _Set:
     """Cells (``rows`` of ``col``) adding up to a total: a shown cell, the rows' n, or known."""
@@ -314,6 +337,7 @@ def suppress(
     min_cell: int = DEFAULT_MIN_CELL,
     marker: str = MARKER,
     residual_labels: Sequence[str] = (),
+    attribute_min_group: int = ATTRIBUTE_MIN_GROUP,
 ) -> pd.DataFrame:
     """Primary and secondary suppression of a tidy table; suppressed cells hold ``marker``.
 
@@ -367,6 +391,7 @@ def suppress(
         hidden[c] |= _small(values[c], min_cell)
         if spec.n_col:
             hidden[c] |= _small(values[spec.n_col] - values[c], min_cell)
+            hidden[c] |= _unanimous(values[c], values[spec.n_col], attribute_min_group)
     partitions = _partition_groups(frame, spec)
     _propagate(hidden, spec, partitions)
 
@@ -412,7 +437,11 @@ def suppress(
         mask = mask | already
         if mask.any():
             out[c] = out[c].astype(object).where(~mask, marker)
-    out.attrs["disclosure"] = {**spec.as_dict(), "min_cell": min_cell}
+    out.attrs["disclosure"] = {
+        **spec.as_dict(),
+        "min_cell": min_cell,
+        "attribute_min_group": attribute_min_group,
+    }
     return out
 
 
@@ -422,10 +451,13 @@ def audit_table(
     *,
     min_cell: int = DEFAULT_MIN_CELL,
     name: str = "<table>",
+    attribute_min_group: int | None = None,
 ) -> list[Problem]:
     """Problems that make ``frame`` unsafe to publish (an empty list when it is safe).
 
-    Finds shown denominators, counts or complements of 1 to ``min_cell - 1``; blank count cells
+    Finds shown denominators, counts or complements of 1 to ``min_cell - 1``; counts of none or
+    all of a group smaller than ``attribute_min_group`` (attribute disclosure; default: the value
+    :func:`suppress` recorded, else :data:`ATTRIBUTE_MIN_GROUP`); blank count cells
     (a suppressed cell must hold the marker); percentages or intervals shown next to a hidden
     count; and hidden cells recoverable by subtraction (exactly one hidden cell in a set whose
     total is shown). The structure is ``spec``, else the one :func:`suppress` recorded in
@@ -435,8 +467,11 @@ def audit_table(
     >>> audit_table(pd.DataFrame({"group": ["a", "b"], "n": [50, 4]}))[0].message
     'n = 4 is shown but rests on fewer than 11 respondents'
     """
-    if spec is None and "disclosure" in frame.attrs:
-        spec = TableSpec.from_dict(frame.attrs["disclosure"])
+    declared = frame.attrs.get("disclosure") or {}
+    if attribute_min_group is None:
+        attribute_min_group = int(declared.get("attribute_min_group", ATTRIBUTE_MIN_GROUP))
+    if spec is None and declared:
+        spec = TableSpec.from_dict(declared)
     if spec is None:
         spec = infer_spec(frame, totals_known=False)
     problems: list[Problem] = []
@@ -471,6 +506,16 @@ def audit_table(
                     f"{spec.n_col} - {c} = {int(n[i] - values[c][i])} (the complement) rests on "
                     f"fewer than {min_cell} respondents",
                 )
+            for i in np.flatnonzero(both & _unanimous(values[c], n, attribute_min_group)):
+                share = "0%" if values[c][i] == 0 else "100%"
+                report(
+                    i,
+                    c,
+                    int(values[c][i]),
+                    f"{c} = {int(values[c][i])} of {spec.n_col} = {int(n[i])} ({share} of a group "
+                    f"of fewer than {attribute_min_group}) tells every member's answer "
+                    "(attribute disclosure)",
+                )
     any_hidden = np.zeros(len(frame), dtype=bool)
     for c in spec.value_cols:
         any_hidden |= hidden[c]
@@ -494,3 +539,27 @@ def audit_table(
                 "(only one cell of its group is suppressed)",
             )
     return problems
+
+
+def excluded_note(excluded: Mapping[str, int], min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """The respondents a model left out, safe to print in its note.
+
+    A model note such as "Excluded: ethnicity Prefer not to say: 8" is a published count like any
+    other (with the table's ``n`` and the report's respondents it is a group of 8). Each reason is
+    shown with its count only when every count is at least ``min_cell`` (or 0); otherwise the
+    reasons are named and only their total is given, hidden as the marker when it is itself
+    small.
+
+    >>> excluded_note({"ethnicity Prefer not to say": 8, "missing answer": 15})
+    'ethnicity Prefer not to say; missing answer (23 in all)'
+    >>> excluded_note({"missing answer": 15, "no organisation": 0})
+    'missing answer: 15; no organisation: 0'
+    """
+    parts = {str(k): int(v) for k, v in dict(excluded).items()}
+    if not parts:
+        return "none"
+    if all(v == 0 or v >= min_cell for v in parts.values()):
+        return "; ".join(f"{k}: {v}" for k, v in parts.items())
+    total = sum(parts.values())
+    shown = total if total == 0 or total >= min_cell else MARKER
+    return f"{'; '.join(k for k, v in parts.items() if v)} ({shown} in all)"

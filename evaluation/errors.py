@@ -90,3 +90,7 @@ class InputError(ValueError):
             super().__init__(str(grouped[0]).removeprefix(f"{NO_FILE}: "))
         else:
             super().__init__(f"{len(self.problems)} problem(s) in the input:\n{shown}")
+
+
+class PipelineError(RuntimeError):
+    """A report could not be built; the message names the notebook and the cell."""

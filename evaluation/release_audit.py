@@ -27,15 +27,22 @@ hiding 1 to ``min_cell - 1`` respondents apart. The recoveries that matter (a di
 beside its "positive" table, a profile beside a breakdown's ``n``) are plain subtraction and hold
 for any attacker.
 
-Report-only for now (:func:`attack_report` returns a frame; the run does not fail on it).
-:func:`choose_secondary` chooses extra suppressions over the whole release by mixed-integer
-programming, for when the pipeline can apply them before rendering.
+A made-up respondent is added for each hidden empty cell (:func:`_phantoms`), so a hidden 0 is
+not "determined" merely because the attacker is told no one answered that way; rows naming a
+question (item missingness, a barrier option) and headline indicators (from their declared
+definitions) are modelled; blank-group rows ("Not answered") count those who left it blank.
+
+Used three ways: :func:`attack_report` (the audit; ``python -m evaluation.release_audit``),
+:func:`protect_release` (secondary suppression chosen over the whole release, greedy and driven
+by this audit; :func:`choose_secondary` is the exact mixed-integer programme, too slow for a
+whole report), and the gate at the end of every run and over region + packs + comparison
+(:mod:`evaluation.pipeline.release`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +55,118 @@ DEFAULT_PROTECTION = 3
 """A suppressed cell whose feasible interval is narrower than this many respondents fails."""
 _SKIP_COLUMNS = {"respondent_id", "wave", "comment_change", "comment_other"}
 
+Predicate = tuple
+"""Which respondents a cell counts, as data (so it can be re-applied to another unit or to a
+made-up respondent): ``("label", column, text)`` a group label; ``("in", column, values)`` an
+answer; ``("true", column)`` a flag; ``("all",)`` everyone; ``("answered", column)``;
+``("asked", column, asked_if, want)`` with ``want`` ``"asked"``, ``"answered"`` or
+``"missing"`` (a routed question's item-missingness row); ``("headline", id, part)`` a headline
+indicator's population who answered (``"n"``) or its positive answers (``"positive"``)."""
+
+
+def predicate_mask(frame: pd.DataFrame, predicate: Predicate) -> np.ndarray:
+    """The respondents of ``frame`` that ``predicate`` selects."""
+    kind = predicate[0]
+    if kind == "all":
+        return np.ones(len(frame), dtype=bool)
+    if kind == "headline":
+        from evaluation.analyses.headlines import HEADLINES
+        from evaluation.instrument import load_instrument
+
+        headline = next(h for h in HEADLINES if h.id == predicate[1])
+        base = headline.in_population(frame).to_numpy(bool).copy()
+        base = base & frame[headline.variable].notna().to_numpy(bool)
+        if predicate[2] == "positive":
+            answers = list(headline.positive_answers(load_instrument()))
+            base = base & frame[headline.variable].astype(object).isin(answers).to_numpy(bool)
+        return base
+    series = frame[predicate[1]]
+    if kind == "label":
+        return (series.astype("string") == predicate[2]).fillna(False).to_numpy(bool)
+    if kind == "na":
+        return series.isna().to_numpy(bool)
+    if kind == "in":
+        return series.astype(object).isin(list(predicate[2])).to_numpy(bool)
+    if kind == "true":
+        return series.fillna(False).to_numpy(dtype=bool)
+    answered = series.notna().to_numpy(bool)
+    if pd.api.types.is_string_dtype(series) and not isinstance(series.dtype, pd.CategoricalDtype):
+        answered = answered & (series.fillna("").astype(str).str.strip() != "").to_numpy(bool)
+    if kind == "answered":
+        return answered
+    if kind == "asked":
+        asked = np.ones(len(frame), dtype=bool)
+        if predicate[2]:
+            asked = np.zeros(len(frame), dtype=bool)
+            for other, values in predicate[2]:
+                asked = asked | frame[other].astype(object).isin(list(values)).to_numpy(bool)
+        want = predicate[3]
+        return asked if want == "asked" else asked & (answered if want == "answered" else ~answered)
+    raise ValueError(f"unknown predicate {predicate!r}")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def predicate_holds(row: dict, predicate: Predicate) -> bool:
+    """:func:`predicate_mask` for one respondent given as a dict (a made-up one, see
+    :func:`_phantoms`): the same meaning, without building a frame."""
+    kind = predicate[0]
+    if kind == "all":
+        return True
+    if kind == "headline":
+        from evaluation.analyses.headlines import HEADLINES
+        from evaluation.instrument import load_instrument
+
+        h = next(h for h in HEADLINES if h.id == predicate[1])
+        tests = [row.get(col) in values for col, values in h.population.items()]
+        inside = not tests or (all(tests) if h.match == "all" else any(tests))
+        inside = inside and not _missing(row.get(h.variable))
+        if predicate[2] == "positive":
+            inside = inside and row.get(h.variable) in h.positive_answers(load_instrument())
+        return bool(inside)
+    value = row.get(predicate[1])
+    if kind == "label":
+        return not _missing(value) and str(value) == predicate[2]
+    if kind == "na":
+        return _missing(value)
+    if kind == "in":
+        return not _missing(value) and value in predicate[2]
+    if kind == "true":
+        return not _missing(value) and bool(value)
+    answered = not _missing(value) and (not isinstance(value, str) or value.strip() != "")
+    if kind == "answered":
+        return answered
+    if kind == "asked":
+        asked = not predicate[2] or any(row.get(o) in vals for o, vals in predicate[2])
+        want = predicate[3]
+        return asked if want == "asked" else asked and (answered == (want == "answered"))
+    raise ValueError(f"unknown predicate {predicate!r}")
+
+
+def rule_mask(frame: pd.DataFrame, rule: Sequence[Predicate]) -> np.ndarray:
+    """The respondents every predicate of ``rule`` selects."""
+    mask = np.ones(len(frame), dtype=bool)
+    for predicate in rule:
+        mask = mask & predicate_mask(frame, predicate)
+    return mask
+
+
+def _rule_columns(rule: Sequence[Predicate]) -> set[str]:
+    out: set[str] = set()
+    for predicate in rule:
+        if predicate[0] == "headline":
+            from evaluation.analyses.headlines import HEADLINES
+
+            h = next(h for h in HEADLINES if h.id == predicate[1])
+            out |= {h.variable, *h.population}
+        elif predicate[0] != "all":
+            out.add(predicate[1])
+            if predicate[0] == "asked":
+                out |= {other for other, _ in predicate[2]}
+    return out
+
 
 @dataclass
 class Cell:
@@ -58,6 +177,10 @@ class Cell:
     column: str
     value: int | None  # None: suppressed
     mask: np.ndarray = field(repr=False)
+    rule: tuple = ()  # group predicates, then the answer's (empty: not re-applicable)
+    scope: np.ndarray | None = field(default=None, repr=False)  # the report's respondents
+    virtual: bool = False  # a unit without a pack: never published, implied by differences
+    path: Path | None = None  # the CSV (for the protection pass)
 
 
 @dataclass
@@ -65,40 +188,69 @@ class ReleaseModel:
     cells: list[Cell]
     modelled: list[str]
     not_modelled: dict[str, str]
+    frame: pd.DataFrame | None = field(default=None, repr=False)
 
 
-def candidate_predicates(frame: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
-    """``(variable, description, mask)`` for the meanings a count column may have."""
+def candidate_predicates(frame: pd.DataFrame) -> list[tuple[str, Predicate, np.ndarray]]:
+    """``(variable, predicate, mask)`` for the meanings a count column may have."""
     out = []
     for column in frame.columns:
         if column in _SKIP_COLUMNS:
             continue
         series = frame[column]
         if pd.api.types.is_bool_dtype(series):
-            out.append((column, "true", series.fillna(False).to_numpy(dtype=bool)))
+            out.append((column, ("true", column), predicate_mask(frame, ("true", column))))
             continue
         if not isinstance(series.dtype, pd.CategoricalDtype):
             continue
         categories = list(series.cat.categories)
         values = series.astype(object)
         for category in categories:
-            out.append((column, f"= {category}", (values == category).fillna(False).to_numpy(bool)))
+            out.append((column, ("in", column, (category,)),
+                        (values == category).fillna(False).to_numpy(bool)))  # fmt: skip
         if len(categories) >= 4:
-            for name, chosen in (("top two", categories[-2:]), ("bottom two", categories[:2])):
-                out.append((column, name, values.isin(chosen).to_numpy(bool)))
+            for chosen in (tuple(categories[-2:]), tuple(categories[:2])):
+                out.append((column, ("in", column, chosen), values.isin(chosen).to_numpy(bool)))
     return out
 
 
-def _group_mask(frame: pd.DataFrame, row: pd.Series, groups: Iterable[str]) -> np.ndarray | None:
-    mask = np.ones(len(frame), dtype=bool)
+def _item_predicates(frame: pd.DataFrame, column: str) -> list[tuple[str, Predicate, np.ndarray]]:
+    """Answered / not answered (among those asked) for a table row naming a survey question."""
+    from evaluation.instrument import load_instrument
+
+    try:
+        asked_if = tuple(load_instrument()[column].asked_if.items())
+    except (KeyError, LookupError):
+        asked_if = ()
+    out = []
+    for want in ("answered", "missing"):
+        predicate = ("asked", column, asked_if, want)
+        out.append((column, predicate, predicate_mask(frame, predicate)))
+    return out
+
+
+_MISSING_LABELS = ("Not answered", "Missing", "No answer")
+
+
+def _group_rule(row: pd.Series, groups: Iterable[str], frame: pd.DataFrame) -> tuple | None:
+    rule = []
     for group in groups:
         label = row[group]
         if pd.isna(label) or str(label) in TOTAL_LABELS:
             continue
         if group not in frame.columns:
             return None
-        mask &= (frame[group].astype(object) == str(label)).fillna(False).to_numpy(bool)
-    return mask
+        series = frame[group]
+        categories = (
+            {str(c) for c in series.cat.categories}
+            if isinstance(series.dtype, pd.CategoricalDtype)
+            else set(series.dropna().astype(str))
+        )
+        if str(label) in _MISSING_LABELS and str(label) not in categories:
+            rule.append(("na", group))  # the row of those who left the question blank
+        else:
+            rule.append(("label", group, str(label)))
+    return tuple(rule)
 
 
 def _as_count(value: object) -> int | float | None:
@@ -106,28 +258,43 @@ def _as_count(value: object) -> int | float | None:
     if isinstance(value, str) and value.strip() == MARKER:
         return None
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return float("nan")
     return int(number) if number == int(number) else float("nan")
 
 
+def _headline_ids() -> set[str]:
+    from evaluation.analyses.headlines import HEADLINES
+
+    return {h.id for h in HEADLINES}
+
+
 def _model_table(
     name: str, table: pd.DataFrame, spec: TableSpec, frame: pd.DataFrame, candidates: list
 ) -> tuple[list[Cell], str | None]:
-    """The count cells of one table with their respondents, or why the table is not modelled."""
-    groups = [g for g in spec.group_cols if g != spec.partition_col]
-    if spec.partition_col:
-        groups = list(groups)
+    """The count cells of one table with their respondents, or why the table is not modelled.
+
+    A label column whose values name survey columns (an item, a barrier option) restricts each
+    row's meaning to that column; an ``indicator`` column naming headline indicators takes their
+    declared definitions (:data:`evaluation.analyses.headlines.HEADLINES`).
+    """
     labels = list(spec.label_cols)
+    groups = [g for g in spec.group_cols if g not in labels and g != spec.partition_col]
+    headline = None
+    if "indicator" in table.columns and set(table["indicator"].dropna()) <= _headline_ids():
+        headline = "indicator"
+        labels = ["indicator"]
+        groups = [g for g in groups if g in frame.columns]  # label / population: descriptions
     count_cols = [c for c in spec.count_cols if c in table.columns]
     n_col = spec.n_col if spec.n_col in table.columns else None
     if not count_cols and not n_col:
         return [], "no count columns"
-    masks = [_group_mask(frame, row, groups) for _, row in table.iterrows()]
-    if any(m is None for m in masks):
+    rules = [_group_rule(row, groups, frame) for _, row in table.iterrows()]
+    if any(r is None for r in rules):
         missing = [g for g in groups if g not in frame.columns]
         return [], f"group columns not in the survey: {missing}"
+    masks = [rule_mask(frame, r) for r in rules]  # type: ignore[arg-type]
     values = {
         c: [_as_count(v) for v in table[c]] for c in [*count_cols, *([n_col] if n_col else [])]
     }
@@ -142,59 +309,86 @@ def _model_table(
     cells: list[Cell] = []
     skipped = 0
     chosen_vars: dict[tuple, str] = {}
-    for column in count_cols:
-        for key in dict.fromkeys(keys):
-            rows = [i for i, k in enumerate(keys) if k == key]
+
+    def add(i: int, column: str, predicate: Predicate) -> None:
+        rule = (*rules[i], predicate)  # type: ignore[misc]
+        cells.append(Cell(name, i + 2, column, values[column][i],
+                          masks[i] & predicate_mask(frame, predicate), rule))  # fmt: skip
+
+    for key in dict.fromkeys(keys):
+        rows = [i for i, k in enumerate(keys) if k == key]
+        if headline:
+            parts = {n_col: "n", **{c: "positive" for c in count_cols[:1]}}
+            for column, part in parts.items():
+                if column is None:
+                    continue
+                for i in rows:
+                    add(i, column, ("headline", key[0], part))
+            continue
+        named = [v for v in key if v in frame.columns and v not in _SKIP_COLUMNS]
+        own = named[0] if named else None
+        for column in count_cols:
+            pool = candidates
+            if own is not None:
+                pool = [c for c in candidates if c[0] == own] + _item_predicates(frame, own)
             predicate = _identify(
-                [masks[i] for i in rows], [values[column][i] for i in rows], candidates,
+                [masks[i] for i in rows], [values[column][i] for i in rows], pool,
                 [str(table.iloc[i][partition]) for i in rows] if partition else None, frame,
+                own,
             )  # fmt: skip
             if predicate is None:  # these cells are not modelled (the rest of the table is)
                 skipped += len(rows)
                 continue
-            variable, row_masks = predicate
+            variable, row_predicates = predicate
             chosen_vars[key] = variable
-            for i, m in zip(rows, row_masks, strict=True):
-                cells.append(Cell(name, i + 2, column, values[column][i], masks[i] & m))
-    if n_col:
-        answered = {v: frame[v].notna().to_numpy(bool) for v, _, _ in candidates}
-        everyone = np.ones(len(frame), bool)
-        for key in dict.fromkeys(keys):
-            rows = [i for i, k in enumerate(keys) if k == key]
-            first = [answered[chosen_vars[key]]] if key in chosen_vars else []
-            options = [("", [o] * len(rows)) for o in [*first, everyone, *answered.values()]]
-            row_masks, row_values = [masks[i] for i in rows], [values[n_col][i] for i in rows]
-            matches = [
-                option for option in options
-                if all(v is None or int((g & option[1][0]).sum()) == v
-                       for g, v in zip(row_masks, row_values, strict=True))
-            ]  # fmt: skip
-            if first and matches and matches[0][1][0] is first[0]:
-                matches = matches[:1]  # the count's own question decides the denominator
-            chosen = _unique(matches, row_masks, row_values)
-            if chosen is None:
-                skipped += len(rows)
-                continue
-            cells += [
-                Cell(name, i + 2, n_col, values[n_col][i], masks[i] & chosen[1][0]) for i in rows
-            ]
+            for i, pred in zip(rows, row_predicates, strict=True):
+                add(i, column, pred)
+        if not n_col:
+            continue
+        everyone: Predicate = ("all",)
+        options: list[Predicate] = []
+        if key in chosen_vars:
+            options.append(("answered", chosen_vars[key]))
+        if own is not None:
+            options += [p for _, p, _ in _item_predicates(frame, own)[:1]]
+            options.append(("asked", own, _item_predicates(frame, own)[0][1][2], "asked"))
+        options.append(everyone)
+        options += [("answered", v) for v in dict.fromkeys(v for v, _, _ in candidates)]
+        row_masks, row_values = [masks[i] for i in rows], [values[n_col][i] for i in rows]
+        matches = []
+        for option in options:
+            m = predicate_mask(frame, option)
+            if all(v is None or int((g & m).sum()) == v
+                   for g, v in zip(row_masks, row_values, strict=True)):  # fmt: skip
+                matches.append((option, [m] * len(rows), [option] * len(rows)))
+        if matches and options[0] in {o for o, _, _ in matches[:1]} and (key in chosen_vars or own):
+            matches = matches[:1]  # the count's own question decides the denominator
+        chosen = _unique([(o, m) for o, m, _ in matches], row_masks, row_values, bool(own))
+        if chosen is None:
+            skipped += len(rows)
+            continue
+        for i in rows:
+            add(i, n_col, chosen[0])
     if not cells:
         return [], "no count column reproduced from the microdata"
+    if headline and any(c.value is not None and int(c.mask.sum()) != c.value for c in cells):
+        return [], "headline counts are not this report's respondents (another wave or unit)"
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
 
 
 MIN_EVIDENCE = 2
-"""A meaning is taken only if it reproduces at least this many shown non-zero counts, and no
-other candidate that also reproduces them counts different respondents in a hidden cell: a
-coincidence (a theme's count that happens to equal some answer's) must not become an equation."""
+"""A meaning is taken only if it reproduces at least this many shown non-zero counts (one, when
+the table names the question), and no other candidate that also reproduces them counts different
+respondents in a hidden cell: a coincidence (a theme's count that happens to equal some
+answer's) must not become an equation."""
 
 
-def _unique(matches: list, masks: list, shown_values: list):
-    """The one meaning among ``matches`` (``(variable, row_masks)``), or None if ambiguous."""
+def _unique(matches: list, masks: list, shown_values: list, named: bool = False):
+    """The one meaning among ``matches`` (``(meaning, row_masks)``), or None if ambiguous."""
     if not matches:
         return None
     evidence = sum(1 for v in shown_values if v)
-    if evidence < MIN_EVIDENCE:
+    if evidence < (1 if named else MIN_EVIDENCE):
         return None
     first = matches[0][1]
     for _, other in matches[1:]:
@@ -204,52 +398,75 @@ def _unique(matches: list, masks: list, shown_values: list):
     return matches[0]
 
 
-def _identify(masks, shown_values, candidates, partition_labels, frame):
-    """The meaning that reproduces every shown count of a column's rows (see MIN_EVIDENCE)."""
+def _identify(masks, shown_values, candidates, partition_labels, frame, own=None):
+    """``(variable, predicate per row)`` reproducing every shown count of a column's rows."""
     matches = []
     if partition_labels is not None:  # a distribution: the answer is the row's response
-        for column in frame.columns:
+        for column in frame.columns if own is None else [own]:
             series = frame[column]
             if not isinstance(series.dtype, pd.CategoricalDtype) or column in _SKIP_COLUMNS:
                 continue
             if not set(partition_labels) <= {str(c) for c in series.cat.categories}:
                 continue
-            values = series.astype(object)
-            row_masks = [
-                (values == label).fillna(False).to_numpy(bool) for label in partition_labels
-            ]
+            by_text = {str(c): c for c in series.cat.categories}
+            predicates = [("in", column, (by_text[label],)) for label in partition_labels]
+            row_masks = [predicate_mask(frame, p) for p in predicates]
             if all(
                 v is None or int((g & m).sum()) == v
                 for g, m, v in zip(masks, row_masks, shown_values, strict=True)
             ):
-                matches.append((column, row_masks))
-        return _unique(matches, masks, shown_values)
-    for variable, _, mask in candidates:
+                matches.append(((column, predicates), row_masks))
+        found = _unique(matches, masks, shown_values, own is not None)
+        return None if found is None else found[0]
+    for variable, predicate, mask in candidates:
         if all(
             v is None or int((g & mask).sum()) == v
             for g, v in zip(masks, shown_values, strict=True)
         ):
-            matches.append((variable, [mask] * len(masks)))
-    return _unique(matches, masks, shown_values)
+            matches.append(((variable, [predicate] * len(masks)), [mask] * len(masks)))
+    found = _unique(matches, masks, shown_values, own is not None)
+    return None if found is None else found[0]
 
 
-def model_release(report_dirs: Iterable, frame: pd.DataFrame) -> ReleaseModel:
+def _entries(report_dirs: Iterable) -> Iterator[tuple[Path, np.ndarray | None, str]]:
+    for entry in report_dirs:
+        if isinstance(entry, tuple):
+            root, scope = entry[0], entry[1]
+            label = entry[2] if len(entry) > 2 else Path(root).name
+        else:
+            root, scope, label = entry, None, Path(entry).name
+        yield Path(root), (None if scope is None else np.asarray(scope, bool)), str(label)
+
+
+def model_release(
+    report_dirs: Iterable,
+    frame: pd.DataFrame,
+    residuals: dict[str, np.ndarray] | None = None,
+    min_cell: int = 11,
+    reuse: ReleaseModel | None = None,
+) -> ReleaseModel:
     """Every modelled count cell of every published table under ``report_dirs`` (one release).
 
-    An entry is a report folder (its tables describe all of ``frame``) or ``(folder, scope)``
-    with ``scope`` a boolean mask of ``frame``'s rows (an organisation's or ICB's pack): packs,
-    the region and the comparison are one system of equations over the same respondents.
+    An entry is a report folder (its tables describe all of ``frame``), ``(folder, scope)``
+    with ``scope`` a boolean mask of ``frame``'s rows (an organisation's or ICB's pack), or
+    ``(folder, scope, label)`` (the label names the report in messages): packs, the region and
+    the comparison are one system of equations over the same respondents.
+
+    ``residuals``: units without a pack (label -> mask). Every pack table's cells are
+    re-applied to each of them as *virtual* cells (never published, hidden): the region minus
+    the packs is that unit's table, so its cells of 1 to ``min_cell - 1`` are checked like
+    suppressed ones. ``reuse``: an earlier model of the same tables (before protection), whose
+    identified cells are kept where this one no longer identifies them (:func:`_reuse`).
     """
     from evaluation.audit import _read_table, published_tables
 
     cells: list[Cell] = []
     modelled, not_modelled = [], {}
-    for entry in report_dirs:
-        root, scope = entry if isinstance(entry, tuple) else (entry, None)
-        scoped = frame if scope is None else frame[np.asarray(scope, bool)]
+    for root, scope, label in _entries(report_dirs):
+        scoped = frame if scope is None else frame[scope].reset_index(drop=True)
         candidates = candidate_predicates(scoped)
         for path in published_tables(root):
-            name = str(Path(path).relative_to(Path(root).parent))
+            name = f"{label}/{path.relative_to(root)}"
             index = path.parent / "index.json"
             declared = (
                 json.loads(index.read_text()).get(path.stem, {}).get("disclosure")
@@ -265,63 +482,429 @@ def model_release(report_dirs: Iterable, frame: pd.DataFrame) -> ReleaseModel:
                 not_modelled[name] = why
             if not table_cells:
                 continue
-            if scope is not None:  # masks over the whole frame
-                for cell in table_cells:
+            for cell in table_cells:
+                cell.path = path
+                if scope is not None:  # masks over the whole frame
                     full = np.zeros(len(frame), bool)
-                    full[np.asarray(scope, bool)] = cell.mask
-                    cell.mask = full
+                    full[scope] = cell.mask
+                    cell.mask, cell.scope = full, scope
             cells += table_cells
+            if scope is not None:
+                for unit, where in (residuals or {}).items():
+                    where = np.asarray(where, bool)
+                    for cell in table_cells:
+                        mask = rule_mask(frame, cell.rule) & where
+                        if 0 < mask.sum() < min_cell:
+                            cells.append(Cell(f"{name} [{unit}: no pack]", cell.row, cell.column,
+                                              None, mask, cell.rule, where, True))  # fmt: skip
             modelled.append(name)
-    return ReleaseModel(cells, modelled, not_modelled)
+    if reuse is not None:
+        cells, modelled = _reuse(cells, modelled, not_modelled, reuse)
+    return ReleaseModel(cells, modelled, not_modelled, frame)
 
 
-def feasible_intervals(cells: list[Cell]) -> pd.DataFrame:
+def _reuse(
+    cells: list[Cell], modelled: list[str], not_modelled: dict[str, str], earlier: ReleaseModel
+) -> tuple[list[Cell], list[str]]:
+    """Add the cells an earlier model of the same tables identified and this one did not.
+
+    Hiding cells removes the evidence a column's meaning is identified by (two shown counts), so
+    a table protected into mostly markers could drop out of the audit that checks it. A meaning
+    identified before protection still holds after: those cells are kept, with their values as
+    the tables show them now."""
+    from evaluation.audit import _read_table
+
+    have = {(c.table, c.row, c.column) for c in cells}
+    tables: dict[Path, pd.DataFrame] = {}
+    added_tables = set()
+    for cell in earlier.cells:
+        if cell.virtual or cell.path is None or (cell.table, cell.row, cell.column) in have:
+            continue
+        if not cell.path.exists():
+            continue
+        if cell.path not in tables:
+            tables[cell.path] = _read_table(cell.path)
+        table = tables[cell.path]
+        if cell.column not in table.columns or cell.row - 2 >= len(table):
+            continue
+        value = _as_count(table.iloc[cell.row - 2][cell.column])
+        if isinstance(value, float):
+            continue
+        cells.append(Cell(cell.table, cell.row, cell.column, value, cell.mask, cell.rule,
+                          cell.scope, False, cell.path))  # fmt: skip
+        added_tables.add(cell.table)
+    for name in sorted(added_tables - set(modelled)):
+        modelled.append(name)
+        not_modelled.pop(name, None)
+    return cells, modelled
+
+
+def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
+    """Membership patterns of made-up respondents, one per hidden empty cell.
+
+    The atoms are the patterns that occur, so a hidden cell nobody falls in would be "exactly
+    0" by construction (the attacker would be told which patterns are empty). For such a cell a
+    respondent of its group is copied with the cell's answer: the pattern that respondent would
+    have. The attacker then has to rule it out from what is published, as a real one must.
+    """
+    rows = []
+    columns = [_rule_columns(c.rule) for c in cells]
+    for p, cell in enumerate(cells):
+        if cell.value is not None or cell.mask.any() or not cell.rule:
+            continue
+        *group, answer = cell.rule
+        where = rule_mask(frame, group)
+        if cell.scope is not None:
+            where &= cell.scope
+        changed: dict[str, object] = {}
+        if answer[0] in ("in", "true"):
+            changed[answer[1]] = answer[2][0] if answer[0] == "in" else True
+        if not where.any():  # an empty group: someone of the report moved into it
+            where = np.ones(len(frame), bool) if cell.scope is None else cell.scope.copy()
+            for predicate in group:
+                series = frame[predicate[1]] if predicate[0] == "label" else None
+                found = (
+                    [c for c in series.cat.categories if str(c) == predicate[2]]
+                    if series is not None and isinstance(series.dtype, pd.CategoricalDtype)
+                    else []
+                )
+                if not found:  # a group a made-up respondent cannot join by one label
+                    changed = {}
+                    break
+                changed[predicate[1]] = found[0]
+        if not changed or not where.any():
+            continue
+        r = int(np.flatnonzero(where)[0])
+        one = frame.iloc[r].to_dict() | changed
+        pattern = membership[:, r].copy()
+        for c, other in enumerate(cells):
+            if columns[c] & changed.keys() and other.rule:
+                inside = other.scope is None or bool(other.scope[r])
+                pattern[c] = inside and all(predicate_holds(one, q) for q in other.rule)
+        pattern[p] = True
+        rows.append(pattern)
+    return np.array(rows, dtype=bool).reshape(len(rows), len(cells))
+
+
+class _Bounds:
+    """Minimum of ``c . x`` subject to ``A x = b``, ``x >= 0``, for many objectives ``c`` over
+    one system: HiGHS (:mod:`highspy`) keeps the model and warm-starts each solve from the last
+    basis, which is what makes an audit of every cell of a report take seconds, not minutes."""
+
+    def __init__(self, a_eq: np.ndarray, b_eq: np.ndarray) -> None:
+        import highspy
+        from scipy.sparse import csc_matrix
+
+        with _quiet():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keep the basis: each solve warm-starts
+        self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue("simplex_strategy", 4)  # primal: new costs keep it feasible
+        self.highs.setOptionValue(
+            "threads", 1
+        )  # small programmes: threads cost more than they save
+        n_rows, n_cols = a_eq.shape
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols, n_rows
+        lp.col_cost_ = np.zeros(n_cols)
+        lp.col_lower_ = np.zeros(n_cols)
+        lp.col_upper_ = np.full(n_cols, highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(b_eq, dtype=float)
+        matrix = csc_matrix(a_eq)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        self.highs.passModel(lp)
+        self.columns = np.arange(n_cols, dtype=np.int32)
+        self.optimal = highspy.HighsModelStatus.kOptimal
+
+    def solve(self, cost: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """(optimum, row duals) or (NaN, None) when the programme has no optimum."""
+        self.highs.changeColsCost(len(self.columns), self.columns, np.asarray(cost, float))
+        self.highs.run()
+        if self.highs.getModelStatus() != self.optimal:
+            return float("nan"), None
+        value = float(self.highs.getInfo().objective_function_value)
+        return value, np.asarray(self.highs.getSolution().row_dual)
+
+
+class _quiet:
+    """Silence HiGHS's start-up banner (printed by C++ on standard output, once a process)."""
+
+    def __enter__(self) -> None:
+        import os
+        import sys
+
+        sys.stdout.flush()
+        self.saved = os.dup(1)
+        self.null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(self.null, 1)
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+        os.close(self.null)
+
+
+def feasible_intervals(
+    cells: list[Cell],
+    frame: pd.DataFrame | None = None,
+    binding: bool = False,
+    only: Iterable[int] | None = None,
+) -> pd.DataFrame:
     """For each suppressed cell, the least and greatest value consistent with every shown cell.
 
-    Atoms are the respondents' distinct membership patterns over all cells; the unknowns are the
-    atom sizes (>= 0); each shown cell fixes the sum of its atoms.
+    Atoms are the respondents' distinct membership patterns over all cells (plus, with
+    ``frame``, a made-up respondent for each hidden empty cell: :func:`_phantoms`); the unknowns
+    are the atom sizes (>= 0); each shown cell fixes the sum of its atoms. With ``binding``,
+    column ``binding`` lists the shown cells (indices into ``cells``) whose equations hold the
+    cell's bounds (non-zero duals): the cells that give it away. ``only``: solve just these
+    hidden cells (indices into ``cells``).
     """
-    from scipy.optimize import linprog
-
+    columns = ["cell", "table", "row", "column", "low", "high", "width", "true_value", "virtual"]
     if not cells:
-        return pd.DataFrame(columns=["table", "row", "column", "low", "high", "width"])
+        return pd.DataFrame(columns=columns + (["binding"] if binding else []))
     membership = np.stack([c.mask for c in cells])  # cells x respondents
-    patterns = np.unique(membership.T, axis=0)
+    extra = _phantoms(cells, membership, frame) if frame is not None else np.zeros((0, len(cells)))
+    patterns = np.unique(np.vstack([membership.T, extra]).astype(bool), axis=0)
     incidence = patterns.T.astype(float)  # cells x atoms
     shown = [i for i, c in enumerate(cells) if c.value is not None]
     hidden = [i for i, c in enumerate(cells) if c.value is None]
+    if only is not None:
+        wanted = set(only)
+        hidden = [i for i in hidden if i in wanted]
     # one equation per distinct shown cell; one pair of programmes per distinct hidden cell
-    a_eq, keep = np.unique(incidence[shown], axis=0, return_index=True)
+    a_eq, keep, inverse = np.unique(
+        incidence[shown], axis=0, return_index=True, return_inverse=True
+    )
+    inverse = np.asarray(inverse).ravel()
     b_eq = np.array([cells[shown[k]].value for k in keep], dtype=float)
-    solved: dict[bytes, tuple[float, float]] = {}
+    members = [[shown[j] for j in np.flatnonzero(inverse == e)] for e in range(len(keep))]
+    solved: dict[bytes, tuple[float, float, list[int]]] = {}
+    solver = _Bounds(a_eq, b_eq)
     rows = []
     for i in hidden:
         key = incidence[i].tobytes()
         if key not in solved:
-            bounds = []
+            bounds, held = [], set()
             for sign in (1.0, -1.0):
-                result = linprog(sign * incidence[i], A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
-                                 method="highs")  # fmt: skip
-                bounds.append(sign * result.fun if result.status == 0 else np.nan)
-            solved[key] = (round(bounds[0], 6) + 0.0, round(bounds[1], 6) + 0.0)
-        low, high = solved[key]
+                value, duals = solver.solve(sign * incidence[i])
+                bounds.append(sign * value)
+                if binding and duals is not None:
+                    held |= set(np.flatnonzero(np.abs(duals) > 1e-9).tolist())
+            cover = sorted({c for e in held for c in members[e]})
+            solved[key] = (round(bounds[0], 6) + 0.0, round(bounds[1], 6) + 0.0, cover)
+        low, high, cover = solved[key]
         cell = cells[i]
-        rows.append({"table": cell.table, "row": cell.row, "column": cell.column, "low": low,
-                     "high": high, "width": high - low,
-                     "true_value": int(cell.mask.sum())})  # fmt: skip
-    return pd.DataFrame(rows)
+        row = {"cell": i, "table": cell.table, "row": cell.row, "column": cell.column,
+               "low": low, "high": high, "width": high - low,
+               "true_value": int(cell.mask.sum()), "virtual": cell.virtual}  # fmt: skip
+        if binding:
+            row["binding"] = cover
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns + (["binding"] if binding else []))
 
 
 def attack_report(
-    report_dirs: Iterable, frame: pd.DataFrame, protection: int = DEFAULT_PROTECTION
+    report_dirs: Iterable,
+    frame: pd.DataFrame,
+    protection: int = DEFAULT_PROTECTION,
+    residuals: dict[str, np.ndarray] | None = None,
+    min_cell: int = 11,
+    binding: bool = False,
+    reuse: ReleaseModel | None = None,
 ) -> tuple[pd.DataFrame, ReleaseModel]:
     """The feasible interval of every suppressed cell, flagged ``exposed`` when narrower than
-    ``protection``. The frame holds ``true_value`` for the evaluation team's diagnosis: it is
-    never to be published."""
-    model = model_release(report_dirs, frame)
-    intervals = feasible_intervals(model.cells)
+    ``protection`` (virtual cells of units without a pack: see :func:`model_release`). The
+    frame holds ``true_value`` for the evaluation team's diagnosis: it is never to be
+    published."""
+    model = model_release(report_dirs, frame, residuals, min_cell, reuse)
+    intervals = feasible_intervals(model.cells, frame, binding=binding)
     intervals["exposed"] = intervals["width"] < protection - 1e-9
     return intervals, model
+
+
+@dataclass
+class Protection:
+    """What :func:`protect_release` did: the audit before and after, the cells it hid."""
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    model: ReleaseModel
+    added: dict[str, list[tuple[int, str]]]  # CSV path -> (CSV row, column) hidden by the pass
+    rounds: int
+    seconds: float
+    unprotectable: list[str] = field(default_factory=list)
+    model_before: ReleaseModel | None = None
+    count_columns: set[str] = field(default_factory=set)  # the tables' denominators and counts
+
+    @property
+    def n_added(self) -> int:
+        """Cells hidden by the pass, percentages and intervals included."""
+        return sum(len(v) for v in self.added.values())
+
+    @property
+    def n_added_counts(self) -> int:
+        """Count cells (denominators and counts) hidden by the pass."""
+        return sum(1 for cells in self.added.values() for _, column in cells
+                   if column in self.count_columns)  # fmt: skip
+
+    def text(self) -> str:
+        exposed = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
+        return (
+            f"release protection: {len(self.before)} suppressed cells checked; "
+            f"{exposed(self.before)} narrower than the protection level before, "
+            f"{exposed(self.after)} after; {self.n_added} cells additionally suppressed "
+            f"({self.n_added_counts} of them counts, the rest percentages and intervals) in "
+            f"{len(self.added)} tables, {self.rounds} rounds, {self.seconds:.1f} s"
+        )
+
+
+def _apply_hides(path: Path, cells: Sequence[tuple[int, str]], min_cell: int) -> None:
+    """Hide ``(CSV row, column)`` cells of a published table, then suppress it again with its
+    declared structure (dependants, and secondary cells within the table)."""
+    from evaluation.audit import _read_table
+    from evaluation.safe_output import write_csv
+
+    declared = json.loads((path.parent / "index.json").read_text())[path.stem]["disclosure"]
+    write_csv(hide_cells(_read_table(path), cells, declared, min_cell), path)
+
+
+def hide_cells(
+    table: pd.DataFrame, cells: Iterable[Sequence], declared: dict, min_cell: int = 11
+) -> pd.DataFrame:
+    """``table`` with the ``(CSV row, column)`` cells hidden and suppressed again with its
+    declared structure: the cells computed from them go too, and a second cell wherever a
+    total in the table would give a new one back."""
+    from evaluation.disclosure import ATTRIBUTE_MIN_GROUP, suppress
+
+    out = table.astype(object)
+    for row, column in cells:
+        out.iloc[int(row) - 2, out.columns.get_loc(column)] = MARKER
+    return suppress(
+        out,
+        TableSpec.from_dict(declared),
+        min_cell=int(declared.get("min_cell", min_cell)),
+        attribute_min_group=int(declared.get("attribute_min_group", ATTRIBUTE_MIN_GROUP)),
+    )
+
+
+def marked_cells(path: Path) -> set[tuple[int, str]]:
+    """``(CSV row, column)`` of every cell holding the marker."""
+    from evaluation.audit import _read_table
+
+    table = _read_table(path)
+    out = set()
+    for column in table.columns:
+        hidden = (table[column].astype("string") == MARKER).fillna(False).to_numpy(bool)
+        out |= {(int(i) + 2, str(column)) for i in np.flatnonzero(hidden)}
+    return out
+
+
+def protect_release(
+    report_dirs: Sequence,
+    frame: pd.DataFrame,
+    protection: int = DEFAULT_PROTECTION,
+    min_cell: int = 11,
+    residuals: dict[str, np.ndarray] | None = None,
+    writable: Iterable[Path | str] | None = None,
+    max_rounds: int = 40,
+    reuse: ReleaseModel | None = None,
+) -> Protection:
+    """Secondary suppression chosen over the whole release, driven by the attacking audit.
+
+    Greedy, as tau-Argus's "hypercube" and "modular" methods are heuristics beside its optimal
+    one (:func:`choose_secondary` is the exact programme; it is too slow for a whole report):
+    audit every suppressed cell; for each cell still narrower than ``protection``, take the
+    shown cells whose equations hold its bound (the programme's non-zero duals, see
+    :func:`feasible_intervals`) and hide the cheapest of them (fewest respondents; a count
+    published twice is one equation, so both copies go), unless a cell chosen this round
+    already covers it; re-suppress each changed table with its declared structure (its
+    percentages and intervals, and a second cell wherever a total in the table would give the
+    new one back); re-audit only the cells still exposed and the new ones (hiding a cell can
+    only widen intervals), and repeat. Only tables under ``writable`` (default: every report
+    folder) are changed: a report already published elsewhere is context.
+    """
+    import time
+
+    from evaluation.audit import published_tables
+
+    start = time.perf_counter()
+    roots = [entry[0] if isinstance(entry, tuple) else entry for entry in report_dirs]
+    allowed = {Path(p).resolve() for p in (writable if writable is not None else roots)}
+    own = {
+        path for root in roots if Path(root).resolve() in allowed for path in published_tables(root)
+    }
+    originals = {path: marked_cells(path) for path in own}
+    before, model = attack_report(
+        report_dirs, frame, protection, residuals, min_cell, True, reuse=reuse
+    )
+    cells = model.cells
+    current = before
+    check = set(current.loc[current["exposed"], "cell"])
+    rounds, stuck = 0, []
+    while check and rounds < max_rounds:
+        rounds += 1
+        current = feasible_intervals(cells, frame, binding=True, only=check)
+        current["exposed"] = current["width"] < protection - 1e-9
+        exposed = current[current["exposed"]]
+        if exposed.empty:
+            break
+        chosen: dict[bytes, list[int]] = {}
+        for _, row in exposed.iterrows():
+            groups: dict[bytes, list[int]] = {}
+            for c in row["binding"]:
+                if cells[c].value is not None and cells[c].path in own:
+                    groups.setdefault(cells[c].mask.tobytes(), []).append(c)
+            if not groups:
+                stuck.append(f"{row['table']} row {row['row']} {row['column']}")
+                continue
+            if any(key in chosen for key in groups):
+                continue
+            key = min(groups, key=lambda k: (sum(cells[c].value or 0 for c in groups[k]), k))
+            chosen[key] = groups[key]
+        if not chosen:
+            break
+        by_path: dict[Path, list[tuple[int, str]]] = {}
+        for members in chosen.values():
+            for c in members:
+                by_path.setdefault(cells[c].path, []).append((cells[c].row, cells[c].column))  # type: ignore[arg-type]
+        for path, hide in by_path.items():
+            _apply_hides(path, hide, min_cell)
+        newly = set()
+        marked = {path: marked_cells(path) for path in by_path}
+        for i, cell in enumerate(cells):
+            hidden_now = cell.path in marked and (cell.row, cell.column) in marked[cell.path]
+            if hidden_now and cell.value is not None:
+                cell.value = None
+                newly.add(i)
+        check = set(exposed["cell"]) | newly
+    if rounds:  # the same cells, as the tables now show them (hidden cells only widen)
+        after = feasible_intervals(cells, frame, binding=True)
+        after["exposed"] = after["width"] < protection - 1e-9
+    else:
+        after = before
+    added = {
+        str(path): sorted(marked_cells(path) - originals[path])
+        for path in sorted(own)
+        if marked_cells(path) - originals[path]
+    }
+    count_columns = {c.column for c in cells}
+    return Protection(before, after, model, added, rounds, time.perf_counter() - start,
+                      sorted(set(stuck)), model, count_columns)  # fmt: skip
+
+
+def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, list[str]]:
+    """For each exposed cell (``table row column``), the tables whose shown cells pin it down."""
+    out = {}
+    for _, row in intervals[intervals["exposed"]].iterrows():
+        tables = sorted({model.cells[c].table for c in row.get("binding", [])} - {row["table"]})
+        out[f"{row['table']} row {row['row']} {row['column']}"] = tables
+    return out
 
 
 def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = 11) -> str:
@@ -331,9 +914,12 @@ def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = 11) ->
     exposed = intervals[intervals["exposed"]]
     small = exposed[(exposed["true_value"] > 0) & (exposed["true_value"] < min_cell)]
     tables = sorted(set(small["table"]))
+    virtual = int(intervals["virtual"].sum()) if "virtual" in intervals else 0
     return (
         f"attack audit: {len(intervals)} suppressed cells checked in {len(model.modelled)} "
-        f"modelled tables ({len(model.not_modelled)} not modelled); narrowest interval "
+        f"modelled tables ({len(model.not_modelled)} not modelled"
+        + (f"; {virtual} of the cells implied for units without a pack" if virtual else "")
+        + f"); narrowest interval "
         f"{intervals['width'].min():.0f}; {len(exposed)} narrower than the protection level, "
         f"{int((exposed['width'] < 0.5).sum())} exactly determined; {len(small)} of them hide "
         f"1 to {min_cell - 1} respondents, in {len(tables)} tables"

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from evaluation.audit import audit_report
-from evaluation.errors import InputError
+from evaluation.errors import InputError, PipelineError
 from evaluation.paths import SURVEY_DATA
 from evaluation.pipeline.config import load_config
-from evaluation.pipeline.run import PipelineError, report_notebooks, run_report
+from evaluation.pipeline.run import report_notebooks, run_report
 from evaluation.synth import generate_wave
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,11 @@ the data, not the workforce: the response profile is the mix of respondents, whi
 of staff, and percentages here are shares of respondents.
 
 Disclosure: the response profile counts people by attribute, so it is suppressed like every
-published table. Item missingness and the row account count answers and file rows, not people with
-an attribute, and are shown in full so that data problems are visible.
+published table. Item missingness counts people too (those asked, those who answered, those who
+left a question blank: a routed question's "asked" is the number who reported racism, and a
+blank beside a profile's "Not answered" row is a group), so it is suppressed the same way, each
+question on its own. The row account counts file rows, not respondents, and is shown in full so
+that data problems are visible.
 """
 
 from __future__ import annotations
@@ -41,12 +44,17 @@ def sample_overview(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def item_missingness(frame: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+def item_missingness(
+    frame: pd.DataFrame, instrument: Instrument | None = None, min_cell: int = 11
+) -> pd.DataFrame:
     """For each question: answered, not answered (blank) and % not answered, in questionnaire order.
 
     Questions behind skip logic (``asked_if``) are measured among those who were asked, so a
-    routed question is not reported as 80% missing.
+    routed question is not reported as 80% missing. Suppressed for publication (each question's
+    row on its own: ``asked`` is the denominator, ``answered`` and ``not_answered`` its counts).
     """
+    from evaluation.disclosure import suppress
+
     instrument = instrument or load_instrument()
     rows = []
     for v in instrument.variables:
@@ -74,7 +82,12 @@ def item_missingness(frame: pd.DataFrame, instrument: Instrument | None = None) 
                 "pct_not_answered": round(100 * missing / asked_n, 1) if asked_n else float("nan"),
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["variable", "section", "asked", "answered",
+                                        "not_answered", "pct_not_answered"])  # fmt: skip
+    return suppress(table, n_col="asked", count_cols=["answered", "not_answered"],
+                    dependent_cols=["pct_not_answered"], group_cols=[],
+                    label_cols=["variable", "section"], totals_known=False,
+                    min_cell=min_cell)  # fmt: skip
 
 
 def response_profile(

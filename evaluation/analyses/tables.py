@@ -31,7 +31,7 @@ import pandas as pd
 
 from evaluation.analyses import awareness, barriers, capability, likert, reporting
 from evaluation.analyses.survey_common import publish, publish_model
-from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, excluded_note
 from evaluation.instrument import load_instrument
 from evaluation.stats import ModelResult
 
@@ -759,8 +759,9 @@ def build_table(name: str, frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL
         fitted = cast("tuple[ModelResult, dict[str, int]]", spec.compute(frame))
         result, excluded = fitted
         table = publish_model(result, columns, min_cell, kinds=spec.model_terms)
-        table.attrs |= {"excluded": excluded, "note": f"n = {result.n:,}. Excluded: "
-                        f"{excluded}. Method: {result.method}."}  # fmt: skip
+        # who was left out is a published count too: small reasons are named, not counted
+        note = f"n = {result.n:,}. Excluded: {excluded_note(excluded, min_cell)}. "
+        table.attrs |= {"excluded": excluded, "note": f"{note}Method: {result.method}."}
         return table
     if spec.suppression == "cells":
         computed = spec.compute(frame)

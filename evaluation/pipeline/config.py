@@ -216,3 +216,11 @@ def _facilitators(path: Path, value: object) -> tuple[str, ...]:
     ):
         raise _problem(path, "facilitators", "expected a list of names, e.g. [F] or [Jane Doe]")
     return tuple(str(v).strip() for v in value)
+
+
+def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
+    """``reports/<wave>/<scope>`` (region) or ``reports/<wave>/<scope>/<safe name>``."""
+    from evaluation.safe_output import safe_path
+
+    base = config.output / str(config.wave) / scope
+    return base if scope == "region" else safe_path(base, scope_value or "")

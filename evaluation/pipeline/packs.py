@@ -27,6 +27,7 @@ class PackSummary:
     built: dict[str, Path] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     too_small: list[str] = field(default_factory=list)
+    release_audit: dict = field(default_factory=dict)  # the audit over region + packs together
 
     @property
     def ok(self) -> bool:
@@ -38,17 +39,51 @@ class PackSummary:
         if self.too_small:
             lines.append(f"{len(self.too_small)} without a pack (too few respondents):")
             lines += [f"  {unit}" for unit in self.too_small]
+        if self.release_audit:
+            lines.append(f"release audit over region + packs: {self.release_audit['summary']}")
         if self.failed:
             lines.append(f"{len(self.failed)} failed:")
             lines += [f"  {unit}: {message}" for unit, message in sorted(self.failed.items())]
         return "\n".join(lines)
 
 
-def _run_one(config: EvaluationConfig, scope: str, unit: str) -> Path:
+def _run_one(
+    config: EvaluationConfig, scope: str, unit: str, decisions: dict | None = None
+) -> Path:
     from evaluation.pipeline.run import run_report
 
     # packs already use every core, one pack per worker: their notebooks run one at a time
-    return run_report(config, scope, unit, progress=False, notebook_workers=1).output_dir
+    return run_report(config, scope, unit, progress=False, notebook_workers=1,
+                      release_decisions=decisions).output_dir  # fmt: skip
+
+
+def protect_packs(
+    config: EvaluationConfig, scope: str, summary: PackSummary, workers: int, progress: bool
+) -> None:
+    """Region + packs + comparison released as one set: hide, in the packs, what their
+    difference from the region (a unit without a pack) or from each other would give away,
+    rebuild the packs concerned, then gate on the attacking audit over all of them together
+    (:mod:`evaluation.pipeline.release`). A failure is recorded in ``summary.failed``."""
+    from evaluation.pipeline.config import destination
+    from evaluation.pipeline.release import ReleaseAuditError, audit_wave, protect_wave
+    from evaluation.pipeline.run import die_with_parent
+
+    decisions, _ = protect_wave(config)
+    folders = {destination(config, scope, unit): unit for unit in summary.built}
+    todo = {folders[f]: d for f, d in decisions.items() if f in folders}
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+            futures = {pool.submit(_run_one, config, scope, u, d): u for u, d in todo.items()}
+            for future in tqdm(as_completed(futures), total=len(futures),
+                               desc=f"{scope} packs (release)", disable=not progress):  # fmt: skip
+                try:
+                    future.result()
+                except Exception as exc:
+                    summary.failed[futures[future]] = str(exc)
+    try:
+        summary.release_audit = audit_wave(config)
+    except ReleaseAuditError as exc:
+        summary.failed["release audit (region + packs + comparison)"] = str(exc)
 
 
 def run_packs(
@@ -77,4 +112,6 @@ def run_packs(
                 summary.built[unit] = future.result()
             except Exception as exc:  # one failed pack must not hide the others
                 summary.failed[unit] = str(exc)
+    if summary.built:
+        protect_packs(config, scope, summary, workers, progress)
     return summary

@@ -22,7 +22,7 @@ from pathlib import Path
 import papermill as pm
 from tqdm.auto import tqdm
 
-from evaluation.errors import InputError
+from evaluation.errors import InputError, PipelineError
 from evaluation.inputs import (
     SCOPES,
     WORK_DIR,
@@ -30,20 +30,17 @@ from evaluation.inputs import (
     cache_inputs,
     prepare_inputs,
     read_names,
+    scope_survey,
     write_run_file,
 )
 from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
 from evaluation.paths import NOTEBOOKS
-from evaluation.pipeline.config import EvaluationConfig
+from evaluation.pipeline.config import EvaluationConfig, destination
 from evaluation.publishing.context import RUN_DIR_ENV
 
 KERNEL_NAME = "arf-eval"
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
-
-
-class PipelineError(RuntimeError):
-    """A report could not be built; the message names the notebook and the cell."""
 
 
 @dataclass
@@ -345,14 +342,6 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def destination(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:
-    """``reports/<wave>/<scope>`` (region) or ``reports/<wave>/<scope>/<safe name>``."""
-    from evaluation.safe_output import safe_path
-
-    base = config.output / str(config.wave) / scope
-    return base if scope == "region" else safe_path(base, scope_value or "")
-
-
 def _publish(tmp: Path, final: Path) -> None:
     """Move a finished report into place, replacing the previous one only now."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -384,6 +373,7 @@ def run_report(
     notebook_workers: int | None = None,
     previous: EvaluationConfig | None = None,
     inputs: tuple[LoadedSurvey, PreparedInputs] | None = None,
+    release_decisions: dict[str, list] | None = None,
 ) -> RunResult:
     """Build one complete report (see the module docstring) and return where it is.
 
@@ -391,7 +381,9 @@ def run_report(
     the same way and cached beside this wave's). ``inputs`` (the loaded survey and its prepared
     inputs, from :func:`~evaluation.io.wave.load_wave` and :func:`prepare_inputs` on this config)
     skips loading and preparing: packs prepare the wave once and share it
-    (:mod:`evaluation.pipeline.distributed`).
+    (:mod:`evaluation.pipeline.distributed`). ``release_decisions`` (table name -> cells, from
+    :func:`evaluation.pipeline.release.protect_wave`) are hidden from the start: a pack rebuilt
+    so that region + packs cannot be differenced.
     """
     from evaluation.audit import audit_report
     from evaluation.pipeline.html import build_html
@@ -433,12 +425,29 @@ def run_report(
         previous_frame = load_wave(previous).frame if previous else None
         cache_inputs(prepared, tmp, previous_frame)
         write_run_file(tmp, config, scope, scope_value, previous)
+        if release_decisions:
+            import json
+
+            from evaluation.pipeline.release import RELEASE_SUPPRESSION
+
+            (tmp / WORK_DIR / RELEASE_SUPPRESSION).write_text(json.dumps(release_decisions))
         timings["load_validate_redact"] = time.perf_counter() - start
         executed = tmp / "notebooks"
         executed.mkdir()
         timings |= _execute_all(books, executed, parameters, notebook_workers, progress,
                                 f"{config.wave} {scope} {scope_value or ''}".strip(),
                                 tmp)  # fmt: skip
+        from evaluation.pipeline.release import protect_run
+
+        timings |= protect_run(
+            tmp,
+            scope_survey(prepared.survey.frame, scope, scope_value),
+            lambda sections: _execute_all(
+                [b for b in books if b.name[:2].isdigit() and int(b.name[:2]) in sections],
+                executed, parameters, notebook_workers, False, "again", tmp,
+            ),
+            min_cell=config.min_cell,
+        )  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()
         shown = shown_parameters(config, scope, scope_value) | (extra_parameters or {})

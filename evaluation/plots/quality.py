@@ -23,14 +23,22 @@ def missingness_chart(missing: pd.DataFrame) -> plt.Figure:
     data = missing.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.22 * len(data) + 1))
     labels = [short_label(v) for v in data["variable"]]
-    ax.barh(labels, data["pct_not_answered"].astype(float), color=OKABE_ITO[0])
+    pct = pd.to_numeric(data["pct_not_answered"].where(data["pct_not_answered"] != SUPPRESSED),
+                        errors="coerce")  # fmt: skip
+    ax.barh(labels, pct.fillna(0), color=OKABE_ITO[0])
+    for y, hidden in enumerate((data["pct_not_answered"].astype(str) == SUPPRESSED).tolist()):
+        if hidden:  # a small count: suppressed, drawn as a grey stub
+            ax.barh(y, 0.5, color=SUPPRESSED_COLOUR)
+            ax.text(0.8, y, SUPPRESSED, va="center", fontsize=7, color="#555555")
     ax.set_xlabel("% of those asked who did not answer")
     ax.set_ylabel("")
-    ax.set_xlim(0, max(10.0, float(data["pct_not_answered"].max()) * 1.15))
+    ax.set_xlim(0, max(10.0, float(pct.max() if pct.notna().any() else 0) * 1.15))
     ax.set_title("Which questions were left unanswered?")
-    ranked = missing.assign(_p=missing["pct_not_answered"].astype(float)).sort_values(
-        "_p", ascending=False
+    shown = pd.to_numeric(
+        missing["pct_not_answered"].where(missing["pct_not_answered"] != SUPPRESSED),
+        errors="coerce",
     )
+    ranked = missing.assign(_p=shown).dropna(subset=["_p"]).sort_values("_p", ascending=False)
     top = ranked[ranked["_p"] > 0].head(5)
     complete = int((ranked["_p"] == 0).sum())
     most = describe_values([short_label(v) for v in top["variable"]], [float(v) for v in top["_p"]])
