@@ -10,9 +10,10 @@ a breakdown's ``n``). Once they have all finished, :func:`protect_run`:
    audit), and writes the decisions to the run's work folder
    (``_work/release_suppression.json``: table name -> cells);
 2. runs again the notebooks whose tables changed:
-   :meth:`evaluation.publishing.context.ReportContext.table` applies the decisions to the frame it is given, in place, so the table, its HTML and the
-   figures drawn from the same frame agree (a figure drawn from a frame computed separately
-   would not: none of the report's does today, and the audit checks tables, not figures);
+   :meth:`evaluation.publishing.context.ReportContext.table` applies the decisions to the
+   frame it is given, in place, so the table, its HTML and the figures drawn from the same
+   frame agree (a figure drawn from a frame computed separately would not: none of the
+   report's does today, and the audit checks tables, not figures);
 3. audits the run's final tables (:func:`evaluation.release_audit.attack_report`): a suppressed
    cell whose feasible interval is narrower than the protection level fails the run, naming the
    tables that give it away; the counts (never a hidden value) go to ``release_audit.json``.
