@@ -123,7 +123,9 @@ Achterberg said" (3.2) is one name, "Ring Achterberg" (4.8) is an instruction an
 
 # An address ends before trailing punctuation ("see www.nhs.uk." keeps its full stop).
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.IGNORECASE)
-_NHS = re.compile(r"(?<![\w+£$€.])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w.]\d|\d)")
+# Not glued to letters either side: "b47d898e-8053-5593-aa38-1555664296bd" (a GUID in a QDPX)
+# holds a valid check digit run and is no NHS number.
+_NHS = re.compile(r"(?<![\w+£$€.])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\w|[.,]\d)")
 _NI = re.compile(
     r"(?<![\w])[A-Z]{2}"
     r"[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D](?![\w])",
