@@ -238,7 +238,7 @@ _ROLE_CUES = (  # a role that introduces its holder's name: "my manager siobhan"
     r"(?:my|our|the|a|line|ward|deputy|team)[ \t]{1,3}(?:manager|colleague|supervisor|boss|"
     r"mentor|matron|line[ \t]manager|ward[ \t]manager|lead|educator|sister|charge[ \t]nurse|"
     r"friend|consultant|registrar|director|head)|colleague|called|named|my[ \t]name[ \t]is|"
-    r"dr|mr|mrs|ms|miss|mx|prof|me[ \t](?:and|&)|(?:and|&)[ \t]me[ \t]and"
+    r"dr|mr|mrs|ms|mx|prof|me[ \t](?:and|&)|(?:and|&)[ \t]me[ \t]and"  # not "miss": a verb
 )
 _LOWER_AFTER_CUE = re.compile(
     rf"(?<![\w'’-])(?i:{_VERB_CUES}|{_ROLE_CUES})\.?[ \t]{{1,3}},?[ \t]{{0,2}}{_LOWER_WORD}"
@@ -261,6 +261,15 @@ LOWER_BEFORE_ZIPF = 3.0
 unlisted word must be rarer than after a cue."""
 
 
+# Endings of common nouns, adjectives and verb forms, rarely of a name: an unlisted lower-case
+# word with one is a department, a task or a misspelling ("emailed phlebotomy", "i miss
+# handovers"), not a person.
+_WORD_ENDING = re.compile(
+    r"(?:ing|ings|tions?|sions?|ments?|ness|ology|ologists?|omy|graphy|ics|ery|ists|ers|ies|"
+    r"ity|ance|ence|able|ible|ful|less|ous|ised|ized)$"
+)
+
+
 def _lower_name(word: str, rare: float) -> bool:
     """Whether a lower-case word in a name's context is a name (see _LOWER_AFTER_CUE)."""
     parts = word.split("-")
@@ -268,7 +277,9 @@ def _lower_name(word: str, rare: float) -> bool:
         return False
     rarity = min(zipf(p) for p in parts)
     listed = _is_listed("-".join(p.capitalize() for p in parts))
-    return (listed and rarity < LOWER_LISTED_ZIPF) or rarity < rare
+    if listed:
+        return rarity < LOWER_LISTED_ZIPF
+    return rarity < rare and not _WORD_ENDING.search(word)
 
 
 _SLUR_BEFORE = re.compile(  # "I was called Paki": a slur reported, not a name

@@ -45,6 +45,11 @@ UNTOUCHED = [
     "emailed everybody on the rota",
     "contacted the guardian and waited",
     "she said that he said it was fine",
+    "emailed phlebotomy twice and got nothing",
+    "i miss handovers with the old team",
+    "rang radiology about the scan",
+    "spoke to estates about the lift",
+    "asked safeguarding for advice",
 ]
 
 
