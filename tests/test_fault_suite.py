@@ -348,7 +348,7 @@ def _one_error_line(output: str) -> str:
 
 
 def test_disk_full(on_small_disk, base):
-    with trial("disk full", "12 MiB tmpfs, second report"):
+    with trial("disk full", "12 MiB tmpfs, second report") as entry:
         before = _digest(on_small_disk["report"])
         code, output, _ = _cli(
             ["run", "--config", str(on_small_disk["config"]), "--no-progress"],
@@ -357,7 +357,7 @@ def test_disk_full(on_small_disk, base):
         )
         assert code != 0
         _no_traceback(output)
-        line = _one_error_line(output)
+        line = entry["error_line"] = _one_error_line(output)
         assert "No space left on device" in line or "disk" in line.lower(), line
         assert _digest(on_small_disk["report"]) == before
         assert list(on_small_disk["report"].parent.glob(".region.*")) == []
@@ -367,7 +367,7 @@ def test_disk_full(on_small_disk, base):
 
 
 def test_read_only_output(on_small_disk, base):
-    with trial("read-only output", "tmpfs remounted read-only"):
+    with trial("read-only output", "tmpfs remounted read-only") as entry:
         before = _digest(on_small_disk["report"])
         mount = on_small_disk["mount"]
         done = subprocess.run(["mount", "-o", "remount,ro", str(mount)], capture_output=True)
@@ -383,7 +383,7 @@ def test_read_only_output(on_small_disk, base):
             subprocess.run(["mount", "-o", "remount,rw", str(mount)], capture_output=True)
         assert code != 0
         _no_traceback(output)
-        line = _one_error_line(output)
+        line = entry["error_line"] = _one_error_line(output)
         assert "cannot read or write" in line and "Read-only" in line, line
         assert _digest(on_small_disk["report"]) == before
 
@@ -500,12 +500,12 @@ def test_hostile_files_are_refused_with_one_clear_line(published, base):
     cases = _hostile_cases(published["wave"], published["out"])
     outside = {p for p in base.parent.iterdir()}
     for case, (args, extra, word) in cases.items():
-        with trial("hostile file", case):
+        with trial("hostile file", case) as entry:
             before = _digest(published["report"])
             code, output, seconds = _cli(args, base / "tmp", FAIL_FAST_LIMIT, **extra)
             _no_traceback(output)
             assert code == 2, (case, code, output[-2000:])
-            line = _one_error_line(output)
+            line = entry["error_line"] = _one_error_line(output)
             assert word.lower() in line.lower(), (case, line)
             assert seconds < FAIL_FAST_LIMIT
             assert not any(v in line for v in SEEDED), (case, line)  # no value echoed
@@ -599,7 +599,8 @@ def test_a_list_item_answer_and_a_long_transcript_publish(base):
     "final audit refuses the whole report instead of publishing it safely",
 )
 def test_formula_cells_in_answers_publish_neutralised(base):
-    with trial("hostile file", "formula cells in answers: publish, neutralised"):
+    with trial("hostile file", "formula cells in answers: publish, neutralised") as entry:
+        entry["known_issue"] = "themes/ CSVs keep formula cells; the audit refuses the report"
         report = _publish_shapes(base, "formulas", formulas=True)
         themes = b"".join(p.read_bytes() for p in report.rglob("themes/*.csv"))
         assert b"HYPERLINK" in themes  # the check below has teeth
@@ -614,9 +615,13 @@ def test_zz_counts():
     """The tally of what was tried (printed, and written for the closing note)."""
     by_category: dict[str, dict[str, int]] = {}
     for t in TRIALS:
-        counts = by_category.setdefault(t["category"], {"tried": 0, "passed": 0})
+        counts = by_category.setdefault(
+            t["category"], {"tried": 0, "passed": 0, "skipped": 0, "failed": 0}
+        )
         counts["tried"] += 1
         counts["passed"] += t["passed"]
+        counts["skipped"] += "skipped" in t
+        counts["failed"] += not t["passed"] and "skipped" not in t
     summary = {
         "tried": len(TRIALS),
         "passed": sum(t["passed"] for t in TRIALS),
@@ -626,5 +631,8 @@ def test_zz_counts():
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
     print(f"\nfault suite: {summary['passed']} of {summary['tried']} trials passed")
     for category, counts in by_category.items():
-        print(f"  {category:<20} {counts['passed']}/{counts['tried']}")
+        print(f"  {category:<20} {counts}")
+    for t in TRIALS:
+        if not t["passed"]:
+            print(f"  not passed: {t['case']}: {t.get('skipped') or t.get('known_issue', '')}")
     assert summary["tried"] > 0
