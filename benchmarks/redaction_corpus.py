@@ -358,6 +358,48 @@ TEMPLATES: dict[str, list[str]] = {
     ],
 }
 
+# Lower-case names, written for this benchmark (by the "hostile" helper session, December 2026,
+# before the redactor's lower-case rules were tuned on them): informal answers typed without
+# capitals, a name after a verb of speech or contact, a role ("my manager"), before "said" or
+# "told", or beside "me and". Names across backgrounds, most on none of the redactor's lists.
+# Names that are also ordinary English words (grace, joy, will) are left out: no pattern can
+# tell "ask grace" from "ask grace" in lower case without a person's reading (a known limit).
+LOWERCASE_NAMES = [
+    "ngozi", "femi", "olu", "amara", "nia", "oksana", "ravinder", "parveen", "magda", "bukola",
+    "marisol", "aoife", "pawel", "thandiwe", "ife", "imran", "siobhan", "agnieszka", "hamza",
+    "joanne", "kwame", "zainab", "esi", "dariusz", "wendell", "tunde", "sunita", "ciaran",
+]  # fmt: skip
+LOWERCASE_TEMPLATES = [
+    "my manager {} just laughed when i raised it",
+    "{} said it was only banter and i should toughen up",
+    "spoke to {} in hr twice, still waiting",
+    "my colleague {} has had the same comments for years",
+    "emailed {} about the rota and never heard back",
+    "{} told me to keep my head down if i want band 6",
+    "thanks to {} on the network i finally reported it",
+    "our ward manager {} never challenges the patients",
+    "rang {} the next day but she was on leave",
+    "me and {} were the only ones on the shift who were not white",
+    "complained to {} about the comments and was moved to nights",
+    "ask {} in theatres, he has seen it happen",
+]
+LOWERCASE_CLEAN = [
+    "told my manager and nothing was done",
+    "ask hr or the guardian, they never reply",
+    "spoke to occupational health twice about it",
+    "reported it on datix and nobody followed up",
+    "thanks to the network we have a budget now",
+    "me and the other nurses feel exactly the same",
+    "rang the helpline but it was closed",
+    "my manager said it was banter",
+    "emailed pals about it and got a leaflet",
+    "contact freedom to speak up if you can find them",
+    "our ward manager never challenges the patients",
+    "complained to the matron and she was lovely",
+    "they said we should all do the training again",
+    "asked about the band 6 post and was told to wait",
+]
+
 CLEAN = [
     "Band 5 and Band 6 nurses from overseas are passed over for Band 7 posts.",
     "We got Bronze in 2024 and the board wants Silver by next year.",
@@ -465,6 +507,13 @@ def build(seed: int = SEED) -> list[dict]:
                 b = b[b.index(" ") + 1 :]
             rows.append({"text": text, "spans": [[i, i + len(a), first], [j, j + len(b), second]]})
     rows += [{"text": text, "spans": []} for text in CLEAN]
+    lower = random.Random(seed + 1)  # its own stream: the rows above stay as they were
+    for template in LOWERCASE_TEMPLATES:
+        for value in lower.sample(LOWERCASE_NAMES, 4):
+            start = template.index("{}")
+            text = template.format(value)
+            rows.append({"text": text, "spans": [[start, start + len(value), "name_lowercase"]]})
+    rows += [{"text": text, "spans": []} for text in LOWERCASE_CLEAN]
     for row in rows:
         for start, end, kind in row["spans"]:
             assert kind in KINDS and re.search(r"\w", row["text"][start:end])

@@ -136,3 +136,21 @@ def test_table_cells_do_not_run_together_into_a_number(tmp_path):
         "<html><body><table><tr><td>staff number 4456781</td></tr></table></body></html>"
     )
     assert audit_files(tmp_path) != []  # the check can still fail
+
+
+def test_a_guid_holding_a_check_digit_run_is_not_an_nhs_number(report):
+    """Found by the fault suite: a long transcript's QDPX had the GUID
+    b47d898e-8053-5593-aa38-1555664296bd, whose 1555664296 passes the NHS check; the audit
+    refused the whole report. A number glued to letters is no NHS number."""
+    from evaluation.redact import nhs_number_is_valid, redact_text
+
+    assert nhs_number_is_valid("1555664296")
+    with zipfile.ZipFile(report / "themes" / "project.qdpx", "w") as archive:
+        archive.writestr(
+            "project.qde",
+            "<Project xmlns='urn:QDA-XML:project:1.0'><Sources><TextSource "
+            "guid='b47d898e-8053-5593-aa38-1555664296bd' name='s'/></Sources></Project>",
+        )
+    assert audit_report(report) == []
+    assert redact_text("NHS number 155 566 4296.").text == "NHS number [NHS number]."
+    assert redact_text("ref 1555664296bd").text == "ref 1555664296bd"

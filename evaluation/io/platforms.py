@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size, check_zip
 
 FORMATS = ("csv", "xlsx", "qualtrics", "smartsurvey", "spss")
 _SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".sav": "spss"}
@@ -484,11 +485,12 @@ def _apply_smartsurvey_header(table: RawTable, options: list[str]) -> None:
 # --- spreadsheets and SPSS --------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: str = "SURVEY_BYTES") -> bytes:
     if not path.exists():
         raise InputError(f"file not found: {path}", file=path)
     if path.is_dir():
         raise InputError(f"expected a file but found a folder: {path}", file=path)
+    check_file_size(path, limit)  # a size limit, with its own clear error (io.limits)
     return path.read_bytes()
 
 
@@ -521,7 +523,8 @@ def read_xlsx(path: Path | str, *, sheet: str | None = None) -> RawTable:
 
     path = Path(path)
     file = str(path)
-    _read_bytes(path)
+    _read_bytes(path, "XLSX_BYTES")
+    check_zip(path)  # member sizes and ratios from the zip's directory, before openpyxl inflates
     try:
         book = openpyxl.load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl raises many types on a damaged or foreign file

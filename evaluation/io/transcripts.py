@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size, check_zip
 
 TURN_COLUMNS = ["source_id", "turn", "speaker", "timestamp_s", "start", "end", "text"]
 PARTICIPANT_COLUMNS = ["speaker_id", "role_level", "org_type", "ethnicity_group"]
@@ -259,9 +260,11 @@ def parse_teams_paragraphs(text: str, source_id: str, file: str = "<text>") -> p
 def read_source_text(path: str | Path) -> str:
     """The source text that turn offsets index (see the module docstring for the definition)."""
     path = Path(path)
+    check_file_size(path, "TRANSCRIPT_BYTES", "the transcript")  # io.limits
     if path.suffix.lower() == ".docx":
         from docx import Document
 
+        check_zip(path)
         try:
             document = Document(str(path))
         except Exception as err:  # python-docx raises several unrelated types for bad files
@@ -306,6 +309,7 @@ def read_transcript(path: str | Path) -> pd.DataFrame:
 def load_participants(path: str | Path) -> pd.DataFrame:
     """Read ``participants.csv``: one row per speaker id (per source, if it has ``source_id``)."""
     path = Path(path)
+    check_file_size(path, "TABLE_BYTES", "the participants file")  # io.limits
     frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in PARTICIPANT_COLUMNS if c not in frame.columns]
     if missing:
@@ -362,6 +366,8 @@ def load_focus_groups(folder: str | Path, facilitators: Sequence[str] = ("F",)) 
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
     if not paths:
         raise InputError(Problem(str(folder), None, None, None, "no transcripts in folder"))
+    for table in sorted(folder.glob("*.csv")):  # participants, codings: checked before any read
+        check_file_size(table, "TABLE_BYTES", "the table")
     turns = pd.concat([read_transcript(p) for p in paths], ignore_index=True)
     participants = folder / "participants.csv"
     if participants.exists():

@@ -337,6 +337,11 @@ def die_with_parent() -> None:
     import ctypes
     import signal
 
+    # A forked worker inherits the CLI's SIGTERM handler (raise KeyboardInterrupt, for a clean
+    # stop), which the pool's worker loop catches and survives: the parent's death signal must
+    # end the worker (and so, by its parent poller, the worker's kernel). Found by the fault
+    # suite: after SIGKILL of the run, workers and a kernel ran on for minutes.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # not Linux: no libc.so.6, and workers end with the pool as before
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

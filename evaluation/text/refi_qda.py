@@ -51,6 +51,7 @@ import pandas as pd
 from lxml import etree
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size, check_zip
 from evaluation.text.segments import MACHINE_CODERS, SEGMENT_COLUMNS, is_machine_coder
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -647,12 +648,14 @@ def import_qdpx(path: str | Path, codebook: pd.DataFrame | None = None) -> QdaPr
     """
     path = Path(path)
     file = str(path)
+    check_file_size(path, "QDPX_BYTES", "the project file")  # io.limits: sizes, clear errors
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
         message = f"cannot open {path.name} as a .qdpx (zip) file: {error}"
         raise InputError(message, file=path) from error
     with archive:
+        check_zip(path, archive)  # members' sizes, count and ratio, before inflating any
         members = [name for name in archive.namelist() if not name.endswith("/")]
         qde = _find_project_member(members)
         if qde is None:
@@ -697,6 +700,7 @@ def _find_project_member(members: list[str]) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes:
+    check_file_size(path, "QDPX_BYTES", "the codebook file")
     try:
         return path.read_bytes()
     except OSError as error:
