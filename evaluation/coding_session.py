@@ -526,7 +526,7 @@ def _span(
             return None
         return at, at + len(quote.strip())
     start, end = row.get("start"), row.get("end")
-    if start is None or pd.isna(start) or end is None or pd.isna(end):  # type: ignore[arg-type]
+    if start is None or pd.isna(start) or end is None or pd.isna(end):
         return lo, hi
     try:
         a, b = int(float(str(start))), int(float(str(end)))

@@ -101,11 +101,14 @@ class TableSpec:
         return cls(
             n_col=raw.get("n_col"),  # type: ignore[arg-type]
             count_cols=tuple(raw.get("count_cols", ())),  # type: ignore[arg-type]
-            dependent_cols={k: tuple(v) for k, v in dict(raw.get("dependent_cols", {})).items()},  # type: ignore[arg-type]
+            dependent_cols={
+                k: tuple(v)
+                for k, v in dict(raw.get("dependent_cols", {})).items()  # type: ignore[call-overload]
+            },
             group_cols=tuple(raw.get("group_cols", ())),  # type: ignore[arg-type]
             partition_col=raw.get("partition_col"),  # type: ignore[arg-type]
             label_cols=tuple(raw.get("label_cols", ())),  # type: ignore[arg-type]
-            total_rows=dict(raw.get("total_rows", {})),  # type: ignore[arg-type]
+            total_rows=dict(raw.get("total_rows", {})),  # type: ignore[call-overload]
             totals_known=bool(raw.get("totals_known", True)),
             residual_labels=tuple(raw.get("residual_labels", ())),  # type: ignore[arg-type]
         )
@@ -477,8 +480,8 @@ def audit_table(
     problems: list[Problem] = []
     values, hidden = _values_and_hidden(frame, spec.value_cols)
 
-    def report(row: int, column: str | None, value: object, message: str) -> None:
-        problems.append(Problem(name, row + 1, column, value, message))
+    def report(row: int | np.integer, column: str | None, value: object, message: str) -> None:
+        problems.append(Problem(name, int(row) + 1, column, value, message))
 
     for c in spec.value_cols:
         blank = ~hidden[c] & np.isnan(values[c])
@@ -529,10 +532,10 @@ def audit_table(
                 report(i, d, frame[d].iloc[i], "shown next to a suppressed count it derives from")
     for s in _constraint_sets(frame, spec):
         if _total_shown(s, hidden, spec) and _needs_protection(s, hidden[s.col][s.rows]):
-            i = int(s.rows[hidden[s.col][s.rows]][0])
+            first = int(s.rows[hidden[s.col][s.rows]][0])
             where = {"n": "the group's n", "row": "the total row", "known": "a published total"}
             report(
-                i,
+                first,
                 s.col,
                 MARKER,
                 f"suppressed cell recoverable by subtraction from {where[s.total]} "

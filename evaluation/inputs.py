@@ -63,7 +63,7 @@ class PreparedInputs:
 
 
 def _redacted_codings(
-    folder: Path,
+    folder: Path | None,
     raw_sources: dict[str, str],
     names: tuple[str, ...],
     group: object | None = None,

@@ -201,7 +201,8 @@ class Instrument:
 
 
 def _as_tuple(values: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in (values or []))
+    items = values if isinstance(values, list | tuple) else [] if values is None else [values]
+    return tuple(str(v) for v in items)
 
 
 def _parse_variable(raw: dict, scales: dict[str, Scale], orgs: pd.DataFrame) -> Variable:

@@ -352,11 +352,9 @@ def vocabulary() -> frozenset[str]:
     """Capitalised words that are not names, case-folded: the shipped vocabulary, and the words
     of the organisation list, the instrument and the codebook (``survey_data/``), when present."""
     words = {w for line in _data_lines("vocabulary.txt") for w in line.split()}
-    try:
-        from evaluation.paths import SURVEY_DATA
-    except ImportError:  # pragma: no cover - paths is part of the package
-        SURVEY_DATA = None
-    if SURVEY_DATA is not None:
+    from evaluation.paths import SURVEY_DATA
+
+    if SURVEY_DATA.is_dir():
         for name in ("organisations.csv", "instrument.yaml", "codebook.yaml"):
             path = SURVEY_DATA / name
             if path.exists():
@@ -788,7 +786,7 @@ def move_offsets(
 
 def _shift_table(
     replacements: list[tuple[int, int, str]],
-) -> tuple[list[int], list[tuple[int, int, int]]]:
+) -> tuple[list[int], list[tuple[int, int, int, int]]]:
     """Span starts (for bisection) and, per span, ``(start, end, shift before it, new length)``."""
     starts, rows, shift = [], [], 0
     for start, end, new in replacements:

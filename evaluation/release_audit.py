@@ -193,7 +193,7 @@ class ReleaseModel:
 
 def candidate_predicates(frame: pd.DataFrame) -> list[tuple[str, Predicate, np.ndarray]]:
     """``(variable, predicate, mask)`` for the meanings a count column may have."""
-    out = []
+    out: list[tuple[str, Predicate, np.ndarray]] = []
     for column in frame.columns:
         if column in _SKIP_COLUMNS:
             continue
@@ -233,7 +233,7 @@ _MISSING_LABELS = ("Not answered", "Missing", "No answer")
 
 
 def _group_rule(row: pd.Series, groups: Iterable[str], frame: pd.DataFrame) -> tuple | None:
-    rule = []
+    rule: list[Predicate] = []
     for group in groups:
         label = row[group]
         if pd.isna(label) or str(label) in TOTAL_LABELS:
@@ -312,13 +312,14 @@ def _model_table(
 
     def add(i: int, column: str, predicate: Predicate) -> None:
         rule = (*rules[i], predicate)  # type: ignore[misc]
-        cells.append(Cell(name, i + 2, column, values[column][i],
+        value = values[column][i]  # a count or None (suppressed): NaN was refused above
+        cells.append(Cell(name, i + 2, column, None if value is None else int(value),
                           masks[i] & predicate_mask(frame, predicate), rule))  # fmt: skip
 
     for key in dict.fromkeys(keys):
         rows = [i for i, k in enumerate(keys) if k == key]
         if headline:
-            parts = {n_col: "n", **{c: "positive" for c in count_cols[:1]}}
+            parts: dict[str | None, str] = {n_col: "n", **{c: "positive" for c in count_cols[:1]}}
             for column, part in parts.items():
                 if column is None:
                     continue
@@ -1028,7 +1029,9 @@ def choose_secondary(
         lower.append(np.array([need]))
         upper.append(np.array([np.inf]))
     matrix = vstack(rows).tocsr()
-    weights = np.array([1.0 if cost == "count" else float(cells[i].value) + 1.0 for i in shown])
+    weights = np.array(
+        [1.0 if cost == "count" else float(cells[i].value or 0) + 1.0 for i in shown]
+    )
     objective = np.concatenate([np.zeros(n_y), weights])
     y_low = np.tile(-sizes, len(blocks))
     y_high = np.full(n_y, big)

@@ -159,4 +159,4 @@ def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def read_csv_restored(path: Path | str, **kwargs: object) -> pd.DataFrame:
     """Read a CSV written by :func:`write_csv` (BOM, neutralised cells) back as it was."""
     options: dict[str, object] = {"encoding": "utf-8-sig"} | kwargs
-    return restore_formulas(pd.read_csv(path, **options))  # type: ignore[call-overload]
+    return restore_formulas(pd.read_csv(path, **options))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -249,7 +249,7 @@ def headline_indicators(
     return table
 
 
-def _figure(row: Mapping[str, object], definition: Headline, full: bool) -> str:
+def _figure(row: Mapping[str, Any], definition: Headline, full: bool) -> str:
     """One indicator in words: '61% of respondents were aware ... (95% CI 55% to 67%, n = 270)'.
 
     ``full=False`` gives the short comparison form ("among frontline staff 32% (...)"), used
@@ -260,12 +260,11 @@ def _figure(row: Mapping[str, object], definition: Headline, full: bool) -> str:
             f"the share of {definition.who} who {definition.finding} is not shown "
             "(too few respondents)"
         )
-    interval = (
-        f"95% CI {float(row['ci_low']):.0f}% to {float(row['ci_high']):.0f}%, n = {int(row['n']):,}"
-    )
+    low, high, pct = (float(row[c]) for c in ("ci_low", "ci_high", "pct"))
+    interval = f"95% CI {low:.0f}% to {high:.0f}%, n = {int(row['n']):,}"
     if full:
-        return f"{float(row['pct']):.0f}% of {definition.who} {definition.finding} ({interval})"
-    return f"among {definition.who} {float(row['pct']):.0f}% ({interval})"
+        return f"{pct:.0f}% of {definition.who} {definition.finding} ({interval})"
+    return f"among {definition.who} {pct:.0f}% ({interval})"
 
 
 def headline_sentences(

@@ -75,6 +75,8 @@ def confidence_proportional_odds_test(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["test", "statistic", "df", "p_value", "method"]
     if po is None:
         table = pd.DataFrame(columns=columns)
+    elif po.brant is None:
+        table = po.tests[columns].reset_index(drop=True)
     else:
         brant = po.brant.assign(test="Brant: " + po.brant["test"].astype(str))
         table = pd.concat([po.tests[columns], brant[columns]], ignore_index=True)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,7 @@ from evaluation.stats.power import minimum_detectable_difference, sample_size_pe
 from evaluation.stats.proportions import newcombe_difference
 
 NEWCOMBE = "Newcombe hybrid score 95% interval (method 10)"
-POWER_METHOD = "exact"
+POWER_METHOD: Literal["exact"] = "exact"
 NEWCOMBE_ADJUSTED = "Newcombe hybrid score interval at level 1 - alpha/m (Bonferroni-simultaneous)"
 TEST = (
     "Pearson chi-square, 2 x 2, no continuity correction (two-proportion z-test); Fisher's "
@@ -334,7 +335,7 @@ def planning_table(
         share = n / total if total else math.nan
         planned = n if n_next is None else max(1, round(n_next * share))
         sign = 1 if better.get(str(row["indicator"]), "higher") == "higher" else -1
-        direction = "increase" if sign > 0 else "decrease"
+        direction: Literal["increase", "decrease"] = "increase" if sign > 0 else "decrease"
         mdd = minimum_detectable_difference(p, n, planned, power, alpha, direction, POWER_METHOD)
         out.update(baseline_pct=round(100 * p, 1), n=n, next_n=planned)
         out["detectable_pp"] = round(100 * mdd, 1)

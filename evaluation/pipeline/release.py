@@ -213,7 +213,7 @@ def audit_wave(config: object, protection: int = DEFAULT_PROTECTION) -> dict:
 
     frame = load_wave(config).frame  # type: ignore[arg-type]
     entries, residuals, _ = wave_release(config, frame)
-    return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined,arg-type]
+    return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined]
 
 
 def protect_wave(

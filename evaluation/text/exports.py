@@ -91,9 +91,10 @@ def write_theme_exports(
     project = {"sources": sources, "segments": segments, "cases": cases}
     note = None
     n_free_text = int((sources["kind"] == FREE_TEXT_KIND).sum())
-    sampled = max_free_text_sources is not None and n_free_text > max_free_text_sources
+    limit = n_free_text if max_free_text_sources is None else max_free_text_sources
+    sampled = n_free_text > limit
     if sampled:
-        frame, sample = sample_free_text_sources(sources, cases, max_free_text_sources)
+        frame, sample = sample_free_text_sources(sources, cases, limit)
         project = _restrict_project(sources, segments, cases, set(sample["source_id"]))
         note = (
             f"This project holds a stratified random sample of {len(sample):,} of the "
@@ -179,7 +180,7 @@ def sample_free_text_sources(
         raise InputError("the QDPX sample of free-text answers needs a size of at least 1")
     strata = _strata_columns(cases)
     free = sources.loc[sources["kind"] == FREE_TEXT_KIND, ["source_id", "case_id"]].astype(str)
-    if strata:
+    if strata and cases is not None:
         attributes = cases[["case_id", *strata]].astype("string")
         attributes["case_id"] = attributes["case_id"].astype(str)
         free = free.merge(attributes, on="case_id", how="left", validate="many_to_one")
@@ -305,7 +306,7 @@ def _plain(value: object) -> object:
     """A YAML-safe Python value: lists for arrays, None for missing, builtins for numpy scalars."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_plain(v) for v in value]
-    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):  # type: ignore[arg-type]
         return None
     return value.item() if isinstance(value, np.generic) else value
 

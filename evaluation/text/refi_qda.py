@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 import pandas as pd
 from lxml import etree
@@ -360,7 +361,7 @@ def _append_cases(
             )
 
 
-def _append_selection(node: etree._Element, seg: object) -> None:
+def _append_selection(node: etree._Element, seg: Any) -> None:  # a row of itertuples()
     """Append one coded segment as a ``PlainTextSelection`` holding one ``Coding``."""
     ns = PROJECT_NS
     user = stable_guid("user", seg.coder)
@@ -423,10 +424,10 @@ def _variable_value(kind: str, value: object) -> tuple[str, str]:
     if kind == "Boolean":
         return "BooleanValue", "true" if bool(value) else "false"
     if kind == "Integer":
-        return "IntegerValue", str(int(value))
+        return "IntegerValue", str(int(value))  # type: ignore[call-overload]
     if kind == "Float":
         # xs:decimal has no exponent and no NaN/inf: write the float's exact shortest decimal.
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]
         if not math.isfinite(number):
             raise InputError(f"attribute value {number!r} cannot be written as a REFI-QDA Float")
         return "FloatValue", format(Decimal(repr(number)), "f")
@@ -696,7 +697,8 @@ def _find_project_member(members: list[str]) -> str | None:
     """The zip member holding the project XML: ``project.qde`` in any case, else any ``*.qde``."""
     qde = sorted(name for name in members if name.lower().endswith(".qde"))
     exact = [name for name in qde if name.lower() == "project.qde"]
-    return (exact or qde or [None])[0]
+    found = exact or qde
+    return found[0] if found else None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -1151,7 +1153,7 @@ class _SourceReader:
                 self.warn(selection.get("guid"), f"selection in {source_id!r} has no coding")
             for coding in codings:
                 target = _ref(coding, "CodeRef")
-                if target not in code_ids:
+                if target is None or target not in code_ids:
                     self.warn(coding.get("guid"), "coding refers to an unknown code; skipped")
                     continue
                 code_id = code_ids[target]
@@ -1169,7 +1171,7 @@ class _SourceReader:
                         "end": b,
                         "text": text[a:b],
                         "code_id": code_id,
-                        "coder": users.get(user, user or "unknown"),
+                        "coder": users.get(user or "", user or "unknown"),
                         "confidence": float(keys.get("confidence", 1.0)),
                         "codebook_version": keys.get("codebook_version"),
                     }
