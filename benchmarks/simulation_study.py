@@ -239,14 +239,19 @@ def _power(tally: Tally, survey: pd.DataFrame, rng: np.random.Generator) -> None
 def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
     sample = planted_nonresponse(workforce, seed)
     truth = headline_estimates(sample.workforce).set_index("indicator")["pct"]
-    table = weighted_headline_indicators(sample.respondents, sample.margins, min_cell=MIN_CELL)
+    table = weighted_headline_indicators(
+        sample.respondents,
+        sample.margins,
+        min_cell=MIN_CELL,
+        population_size=sample.population_size,
+    )
     unweighted = headline_estimates(sample.respondents).set_index("indicator")
     for row in table.itertuples():
         if not (_shown(row.ci_low) and _shown(row.ci_high)):
             continue
         t = float(truth[row.indicator])
         tally.add(
-            "weighted (raked, Kish) Wilson: covers workforce share",
+            "weighted (raked, linearised, FPC) Wilson: covers workforce share",
             float(row.ci_low) <= t <= float(row.ci_high),
         )
         u = unweighted.loc[row.indicator]
