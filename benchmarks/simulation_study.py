@@ -27,12 +27,16 @@ truth is the generator's planted parameters. Per wave:
   coverage of the workforce's true share by the weighted (and, for contrast, unweighted)
   intervals of every published headline.
 
-Runs on one core; about 3-6 seconds a wave at 1,000 respondents on a shared machine.
+About 3-6 seconds a wave at 1,000 respondents on one core of a shared machine; ``--jobs`` splits
+the waves over processes, and chunks run apart (``--first``, ``--out``) are added up with
+``--combine a.json b.json`` (``--bench-out benchmarks`` then writes ``results.json`` as
+``python -m benchmarks`` does).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -72,6 +76,21 @@ class Tally:
 
     def rate(self, name: str) -> float:
         return self.hits[name] / self.total[name] if self.total[name] else math.nan
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (a chunk of waves run elsewhere)."""
+        for name, total in other.total.items():
+            self.total[name] += total
+            self.hits[name] += other.hits[name]
+
+    @classmethod
+    def from_rows(cls, rows: list[dict]) -> Tally:
+        """A tally back from :func:`report`'s rows (``hits`` and ``count``)."""
+        tally = cls()
+        for row in rows:
+            tally.total[row["figure"]] += int(row["count"])
+            tally.hits[row["figure"]] += int(row["hits"])
+        return tally
 
 
 def _logit(p: float) -> float:
@@ -261,14 +280,31 @@ def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
         )
 
 
-def run(waves: int, respondents: int, seed: int = 1) -> tuple[Tally, float]:
-    """Run the study; returns the tallies and the seconds taken."""
+def run(
+    waves: int, respondents: int, seed: int = 1, jobs: int = 1, offset: int = 0
+) -> tuple[Tally, float]:
+    """Run the study on waves ``offset .. offset + waves - 1``; returns the tallies and the
+    seconds taken. ``jobs > 1`` splits the waves over that many processes (each wave's seeds
+    depend only on its number, so the figures are those of one process)."""
+    start = time.perf_counter()
+    if jobs > 1 and waves > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = np.linspace(offset, offset + waves, min(jobs, waves) + 1).astype(int)
+        with ProcessPoolExecutor(len(bounds) - 1) as pool:
+            parts = [
+                pool.submit(run, int(b - a), respondents, seed, 1, int(a))
+                for a, b in itertools.pairwise(bounds)
+            ]
+            tally = Tally()
+            for part in parts:
+                tally.merge(part.result()[0])
+        return tally, time.perf_counter() - start
     params = wave_parameters(WAVE)
     tally = Tally()
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for w in range(waves):
+        for w in range(offset, offset + waves):
             base = seed * 1_000_003 + 7 * w
             rng = np.random.default_rng(base)
             first = _load(
@@ -288,7 +324,7 @@ def run(waves: int, respondents: int, seed: int = 1) -> tuple[Tally, float]:
             _chi_square(tally, first, rng)
             _power(tally, first, rng)
             _weighted(tally, workforce, base + 3)
-            if (w + 1) % 10 == 0:
+            if (w + 1 - offset) % 10 == 0:
                 print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
     return tally, time.perf_counter() - start
 
@@ -303,13 +339,14 @@ def report(tally: Tally) -> pd.DataFrame:
                 "figure": name,
                 "percent": round(100 * rate, 1),
                 "mc_se": round(100 * math.sqrt(rate * (1 - rate) / n), 1) if n else math.nan,
+                "hits": tally.hits[name],
                 "count": n,
             }
         )
     return pd.DataFrame(rows)
 
 
-QUICK_WAVES, FULL_WAVES = 2, 500
+QUICK_WAVES, FULL_WAVES, FULL_RESPONDENTS = 2, 500, 1000
 
 
 def target(name: str) -> tuple[str, tuple[float, float] | None]:
@@ -329,13 +366,24 @@ def target(name: str) -> tuple[str, tuple[float, float] | None]:
     return "", None
 
 
-def figures(quick: bool = False) -> list:
+def figures(quick: bool = False, jobs: int | None = None) -> list:
     """The study as rows of the benchmark harness (``python -m benchmarks``): one per figure,
-    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range."""
-    from benchmarks.harness import Figure
+    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range.
+
+    The full study is :data:`FULL_WAVES` waves of :data:`FULL_RESPONDENTS`, over ``jobs``
+    processes (default: every core; about 3-5 s a wave a core, so some 40 min on one core)."""
+    import os
 
     waves = QUICK_WAVES if quick else FULL_WAVES
-    tally, seconds = run(waves, 400 if quick else 1000)
+    jobs = 1 if quick else (jobs or os.cpu_count() or 1)
+    tally, seconds = run(waves, 400 if quick else FULL_RESPONDENTS, jobs=jobs)
+    return harness_rows(tally, waves, seconds, quick)
+
+
+def harness_rows(tally: Tally, waves: int, seconds: float, quick: bool = False) -> list:
+    """Rows of the benchmark harness from a tally (see :func:`figures`)."""
+    from benchmarks.harness import Figure
+
     rows = []
     for row in report(tally).itertuples():
         text, bounds = target(row.figure)
@@ -360,8 +408,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--first", type=int, default=0, help="number of the first wave")
+    parser.add_argument("--jobs", type=int, default=1, help="processes")
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="add up the --out files of chunks run apart (no new waves are run)",
+    )
+    parser.add_argument(
+        "--bench-out",
+        type=Path,
+        default=None,
+        help="folder to write results.json and results.md as python -m benchmarks does",
+    )
     args = parser.parse_args(argv)
-    tally, seconds = run(args.waves, args.respondents, args.seed)
+    if args.combine:
+        tally, chunks = Tally(), [json.loads(p.read_text(encoding="utf-8")) for p in args.combine]
+        for chunk in chunks:
+            tally.merge(Tally.from_rows(chunk["figures"]))
+        args.waves = sum(c["waves"] for c in chunks)
+        args.respondents = chunks[0]["respondents"]
+        args.seed = [c["seed"] for c in chunks]
+        seconds = sum(c["seconds"] for c in chunks)
+    else:
+        tally, seconds = run(args.waves, args.respondents, args.seed, args.jobs, args.first)
     table = report(tally)
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         print(
@@ -384,7 +456,34 @@ def main(argv: list[str] | None = None) -> int:
             + "\n",
             encoding="utf-8",
         )
+    if args.bench_out:
+        write_bench_results(harness_rows(tally, args.waves, seconds), seconds, args.bench_out)
     return 0
+
+
+def write_bench_results(rows: list, seconds: float, folder: Path) -> None:
+    """``results.json`` and ``results.md`` in ``folder``, as ``python -m benchmarks --only
+    simulation`` writes them."""
+    import platform
+
+    from benchmarks.harness import markdown_table
+
+    results = {
+        "quick": False,
+        "total_seconds": seconds,
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "figures": [f.as_dict() for f in rows],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    targets = [f for f in rows if f.met is not None]
+    summary = (
+        f"Simulation study only: {seconds / 60:.1f} min of process time; targets met "
+        f"{sum(bool(f.met) for f in targets)} of {len(targets)}."
+    )
+    (folder / "results.md").write_text(
+        f"# Benchmark results\n\n{summary}\n\n{markdown_table(rows)}\n"
+    )
 
 
 if __name__ == "__main__":

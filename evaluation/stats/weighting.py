@@ -244,8 +244,6 @@ def raked_share(
     else:  # each respondent's own: 1 - pi_i, pi_i = 1 / (w_i N / n) its response probability
         fpc = np.clip(1.0 - n / (float(population_size) * w / w.mean()), 0.0, 1.0)
     variance = n / (n - 1) * float(np.sum(fpc * (u - u.mean()) ** 2)) if n > 1 else np.nan
-    if variance > 0:
-        n_eff = share * (1 - share) / variance
-    else:  # 0% or 100%: no spread to measure; fall back on Kish's effective size
-        n_eff = kish_effective_n(w[d])
+    # at 0% or 100% there is no spread to measure: Kish's effective size instead
+    n_eff = share * (1 - share) / variance if variance > 0 else kish_effective_n(w[d])
     return {"share": share, "variance": variance, "n_eff": float(n_eff)}
