@@ -281,11 +281,17 @@ def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
 
 
 def run(
-    waves: int, respondents: int, seed: int = 1, jobs: int = 1, offset: int = 0
+    waves: int,
+    respondents: int,
+    seed: int = 1,
+    jobs: int = 1,
+    offset: int = 0,
+    checkpoint: Path | None = None,
 ) -> tuple[Tally, float]:
     """Run the study on waves ``offset .. offset + waves - 1``; returns the tallies and the
     seconds taken. ``jobs > 1`` splits the waves over that many processes (each wave's seeds
-    depend only on its number, so the figures are those of one process)."""
+    depend only on its number, so the figures are those of one process). With ``checkpoint``
+    the figures so far are written there (as ``--out``) every 10 waves."""
     start = time.perf_counter()
     if jobs > 1 and waves > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -326,6 +332,8 @@ def run(
             _weighted(tally, workforce, base + 3)
             if (w + 1 - offset) % 10 == 0:
                 print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+                if checkpoint is not None:  # the waves so far, should the run be stopped
+                    write_out(checkpoint, tally, w + 1 - offset, respondents, seed, start)
     return tally, time.perf_counter() - start
 
 
@@ -433,7 +441,14 @@ def main(argv: list[str] | None = None) -> int:
         args.seed = [c["seed"] for c in chunks]
         seconds = sum(c["seconds"] for c in chunks)
     else:
-        tally, seconds = run(args.waves, args.respondents, args.seed, args.jobs, args.first)
+        tally, seconds = run(
+            args.waves,
+            args.respondents,
+            args.seed,
+            args.jobs,
+            args.first,
+            checkpoint=args.out if args.jobs == 1 else None,
+        )
     table = report(tally)
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         print(
@@ -442,23 +457,32 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(table.to_string(index=False))
     if args.out:
-        args.out.write_text(
-            json.dumps(
-                {
-                    "waves": args.waves,
-                    "respondents": args.respondents,
-                    "seed": args.seed,
-                    "seconds": round(seconds, 1),
-                    "figures": table.to_dict("records"),
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+        write_out(args.out, tally, args.waves, args.respondents, args.seed, None, seconds)
     if args.bench_out:
         write_bench_results(harness_rows(tally, args.waves, seconds), seconds, args.bench_out)
     return 0
+
+
+def write_out(
+    path: Path,
+    tally: Tally,
+    waves: int,
+    respondents: int,
+    seed: object,
+    start: float | None,
+    seconds: float | None = None,
+) -> None:
+    """The study's figures as JSON (``--out``; ``--combine`` reads them back)."""
+    if seconds is None:
+        seconds = time.perf_counter() - (start or 0.0)
+    record = {
+        "waves": waves,
+        "respondents": respondents,
+        "seed": seed,
+        "seconds": round(seconds, 1),
+        "figures": report(tally).to_dict("records"),
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def write_bench_results(rows: list, seconds: float, folder: Path) -> None:
