@@ -24,8 +24,32 @@ def test_one_small_wave_tallies_every_family(tmp_path, capsys) -> None:
         "chi-square test by role_level",
         "trend test by role_level",
         "real power",
-        "weighted (raked, Kish) Wilson",
+        "weighted (raked, linearised, FPC) Wilson",
     ):
         assert family in names, family
     assert all(0 <= f["percent"] <= 100 and f["count"] > 0 for f in data["figures"])
     assert "simulation study: 1 waves of 400 respondents" in capsys.readouterr().out
+
+
+def test_chunks_run_apart_add_up(tmp_path, capsys) -> None:
+    """Waves ``--first 0`` and ``--first 1`` run apart are one two-wave study once combined,
+    and ``--bench-out`` writes the harness's results.json."""
+    paths = []
+    for first in (0, 1):
+        paths.append(tmp_path / f"chunk{first}.json")
+        args = ["--waves", "1", "--first", str(first), "--respondents", "300"]
+        assert main([*args, "--out", str(paths[-1])]) == 0
+    chunks = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    combined = tmp_path / "combined.json"
+    argv = ["--combine", *map(str, paths), "--out", str(combined), "--bench-out", str(tmp_path)]
+    assert main(argv) == 0
+    data = json.loads(combined.read_text(encoding="utf-8"))
+    assert data["waves"] == 2
+    counts = {f["figure"]: f["count"] for f in data["figures"]}
+    for name in counts:
+        parts = [f["count"] for c in chunks for f in c["figures"] if f["figure"] == name]
+        assert counts[name] == sum(parts)
+    bench = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    rows = {f["benchmark"]: f for f in bench["figures"]}
+    assert rows["simulation/ordinal model interval: every published term"]["size"] == 2
+    assert (tmp_path / "results.md").exists()
