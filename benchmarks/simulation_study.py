@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,8 @@ from evaluation.synth.parameters import wave_parameters
 from evaluation.synth.wave import write_survey_csv
 
 WAVE = 2025
+# parts of the study, for --only (the random draws of a wave are the same whichever run)
+FAMILIES = ("wilson", "year_on_year", "logistic", "ordinal", "chi_square", "power", "weighted")
 MIN_CELL = 11
 SUPPRESSED = "[c]"
 
@@ -148,7 +151,14 @@ def _year_on_year(tally: Tally, first: pd.DataFrame, second: pd.DataFrame) -> No
         tally.add("Holm family-wise false positives (waves)", any_holm)
 
 
-def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
+def _models(tally: Tally, survey: pd.DataFrame, params, only: set[str]) -> None:
+    if "logistic" in only:
+        _logistic(tally, survey, params)
+    if "ordinal" in only:
+        _ordinal(tally, survey, params)
+
+
+def _logistic(tally: Tally, survey: pd.DataFrame, params) -> None:
     result, _ = awareness.awareness_model(survey)
     published = awareness.awareness_model_table(survey).set_index("term")
     frontline = _logit(params.aware_yes["Frontline"])
@@ -189,6 +199,8 @@ def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
                     float(shown["wcb_p_value"]) < 0.05,
                 )
 
+
+def _ordinal(tally: Tally, survey: pd.DataFrame, params) -> None:
     model = reporting.confidence_model(survey).result
     planted = params.confident_to_report
     published = reporting.ordinal_model_confidence(survey).set_index("term")
@@ -287,11 +299,18 @@ def run(
     jobs: int = 1,
     offset: int = 0,
     checkpoint: Path | None = None,
+    families: Sequence[str] = FAMILIES,
 ) -> tuple[Tally, float]:
     """Run the study on waves ``offset .. offset + waves - 1``; returns the tallies and the
     seconds taken. ``jobs > 1`` splits the waves over that many processes (each wave's seeds
     depend only on its number, so the figures are those of one process). With ``checkpoint``
-    the figures so far are written there (as ``--out``) every 10 waves."""
+    the figures so far are written there (as ``--out``) every 10 waves. ``families`` picks
+    parts of the study (:data:`FAMILIES`; the random draws of a wave do not depend on it, so a
+    family's figures are the same whether it runs alone or with the others)."""
+    only = set(families)
+    unknown = only - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown families {sorted(unknown)}; choose from {FAMILIES}")
     start = time.perf_counter()
     if jobs > 1 and waves > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -299,7 +318,7 @@ def run(
         bounds = np.linspace(offset, offset + waves, min(jobs, waves) + 1).astype(int)
         with ProcessPoolExecutor(len(bounds) - 1) as pool:
             parts = [
-                pool.submit(run, int(b - a), respondents, seed, 1, int(a))
+                pool.submit(run, int(b - a), respondents, seed, 1, int(a), None, families)
                 for a, b in itertools.pairwise(bounds)
             ]
             tally = Tally()
@@ -313,23 +332,34 @@ def run(
         for w in range(offset, offset + waves):
             base = seed * 1_000_003 + 7 * w
             rng = np.random.default_rng(base)
-            first = _load(
-                generate_survey(WAVE, respondents, base, with_text=False).frame, folder, "a"
-            )
-            second = _load(
-                generate_survey(WAVE, respondents, base + 1, with_text=False).frame, folder, "b"
-            )
-            workforce = _load(
-                generate_survey(WAVE, 3 * respondents, base + 2, with_text=False).frame,
-                folder,
-                "w",
-            )
-            _wilson(tally, first, params)
-            _year_on_year(tally, first, second)
-            _models(tally, first, params)
-            _chi_square(tally, first, rng)
-            _power(tally, first, rng)
-            _weighted(tally, workforce, base + 3)
+            if only & set(FAMILIES[:-1]):
+                first = _load(
+                    generate_survey(WAVE, respondents, base, with_text=False).frame, folder, "a"
+                )
+            if "year_on_year" in only:
+                second = _load(
+                    generate_survey(WAVE, respondents, base + 1, with_text=False).frame,
+                    folder,
+                    "b",
+                )
+            if "weighted" in only:
+                workforce = _load(
+                    generate_survey(WAVE, 3 * respondents, base + 2, with_text=False).frame,
+                    folder,
+                    "w",
+                )
+            if "wilson" in only:
+                _wilson(tally, first, params)
+            if "year_on_year" in only:
+                _year_on_year(tally, first, second)
+            if only & {"logistic", "ordinal"}:
+                _models(tally, first, params, only)
+            if "chi_square" in only:
+                _chi_square(tally, first, rng)
+            if "power" in only:
+                _power(tally, first, np.random.default_rng([base, 1]))
+            if "weighted" in only:
+                _weighted(tally, workforce, base + 3)
             if (w + 1 - offset) % 10 == 0:
                 print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
                 if checkpoint is not None:  # the waves so far, should the run be stopped
@@ -419,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=0, help="number of the first wave")
     parser.add_argument("--jobs", type=int, default=1, help="processes")
     parser.add_argument(
+        "--only", nargs="+", choices=FAMILIES, default=list(FAMILIES), help="parts of the study"
+    )
+    parser.add_argument(
         "--combine",
         type=Path,
         nargs="+",
@@ -448,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             args.jobs,
             args.first,
             checkpoint=args.out if args.jobs == 1 else None,
+            families=args.only,
         )
     table = report(tally)
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
