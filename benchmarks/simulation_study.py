@@ -456,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         nargs="+",
         default=None,
-        help="add up the --out files of chunks run apart (no new waves are run)",
+        help="add up the --out files of chunks run apart (no new waves are run): chunks of "
+        "other waves (--first) add up, chunks of other families (--only) sit side by side",
     )
     parser.add_argument(
         "--bench-out",
@@ -469,7 +470,12 @@ def main(argv: list[str] | None = None) -> int:
         tally, chunks = Tally(), [json.loads(p.read_text(encoding="utf-8")) for p in args.combine]
         for chunk in chunks:
             tally.merge(Tally.from_rows(chunk["figures"]))
-        args.waves = sum(c["waves"] for c in chunks)
+        # chunks of other waves add up; chunks of other families (--only) sit side by side
+        per_figure: dict[str, int] = defaultdict(int)
+        for chunk in chunks:
+            for row in chunk["figures"]:
+                per_figure[row["figure"]] += chunk["waves"]
+        args.waves = max(per_figure.values(), default=0)
         args.respondents = chunks[0]["respondents"]
         args.seed = [c["seed"] for c in chunks]
         seconds = sum(c["seconds"] for c in chunks)

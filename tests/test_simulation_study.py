@@ -53,3 +53,23 @@ def test_chunks_run_apart_add_up(tmp_path, capsys) -> None:
     rows = {f["benchmark"]: f for f in bench["figures"]}
     assert rows["simulation/ordinal model interval: every published term"]["size"] == 2
     assert (tmp_path / "results.md").exists()
+
+
+def test_combine_adds_waves_end_to_end_and_families_side_by_side(tmp_path, capsys) -> None:
+    def chunk(name: str, waves: int, figure: str, hits: int, count: int):
+        path = tmp_path / name
+        row = {"figure": figure, "percent": 0, "mc_se": 0, "hits": hits, "count": count}
+        record = {"waves": waves, "respondents": 10, "seed": 1, "seconds": 1.0, "figures": [row]}
+        path.write_text(json.dumps(record), encoding="utf-8")
+        return str(path)
+
+    a = chunk("a.json", 5, "ordinal model interval: every published term", 19, 20)
+    b = chunk("b.json", 5, "ordinal model interval: every published term", 18, 20)
+    c = chunk("c.json", 5, "weighted (raked, linearised, FPC) Wilson: covers", 9, 10)
+    out = tmp_path / "out.json"
+    assert main(["--combine", a, b, c, "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["waves"] == 10  # a and b: other waves; c: another family beside them
+    rows = {f["figure"]: f for f in data["figures"]}
+    assert rows["ordinal model interval: every published term"]["percent"] == 92.5
+    assert rows["weighted (raked, linearised, FPC) Wilson: covers"]["count"] == 10
