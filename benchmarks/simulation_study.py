@@ -24,8 +24,9 @@ truth is the generator's planted parameters. Per wave:
   baseline moved by the detectable change, tested as the year-on-year table does (nominal 80%);
 - **weighted**: a workforce three times the wave, respondents drawn with planted non-response by
   band and ethnicity (:mod:`evaluation.synth.nonresponse`), raked to the workforce's margins:
-  coverage of the workforce's true share by the weighted (and, for contrast, unweighted)
-  intervals of every published headline.
+  coverage of the workforce's true share by the weighted intervals (linearisation variance with
+  the finite population correction of a workforce of known size) and, for contrast, the
+  unweighted ones, of every published headline.
 
 About 3-6 seconds a wave at 1,000 respondents on one core of a shared machine; ``--jobs`` splits
 the waves over processes, and chunks run apart (``--first``, ``--out``) are added up with
