@@ -24,21 +24,27 @@ truth is the generator's planted parameters. Per wave:
   baseline moved by the detectable change, tested as the year-on-year table does (nominal 80%);
 - **weighted**: a workforce three times the wave, respondents drawn with planted non-response by
   band and ethnicity (:mod:`evaluation.synth.nonresponse`), raked to the workforce's margins:
-  coverage of the workforce's true share by the weighted (and, for contrast, unweighted)
-  intervals of every published headline.
+  coverage of the workforce's true share by the weighted intervals (linearisation variance with
+  the finite population correction of a workforce of known size) and, for contrast, the
+  unweighted ones, of every published headline.
 
-Runs on one core; about 3-6 seconds a wave at 1,000 respondents on a shared machine.
+About 3-6 seconds a wave at 1,000 respondents on one core of a shared machine; ``--jobs`` splits
+the waves over processes, and chunks run apart (``--first``, ``--out``) are added up with
+``--combine a.json b.json`` (``--bench-out benchmarks`` then writes ``results.json`` as
+``python -m benchmarks`` does).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +62,8 @@ from evaluation.synth.parameters import wave_parameters
 from evaluation.synth.wave import write_survey_csv
 
 WAVE = 2025
+# parts of the study, for --only (the random draws of a wave are the same whichever run)
+FAMILIES = ("wilson", "year_on_year", "logistic", "ordinal", "chi_square", "power", "weighted")
 MIN_CELL = 11
 SUPPRESSED = "[c]"
 
@@ -73,6 +81,21 @@ class Tally:
 
     def rate(self, name: str) -> float:
         return self.hits[name] / self.total[name] if self.total[name] else math.nan
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts (a chunk of waves run elsewhere)."""
+        for name, total in other.total.items():
+            self.total[name] += total
+            self.hits[name] += other.hits[name]
+
+    @classmethod
+    def from_rows(cls, rows: list[dict]) -> Tally:
+        """A tally back from :func:`report`'s rows (``hits`` and ``count``)."""
+        tally = cls()
+        for row in rows:
+            tally.total[row["figure"]] += int(row["count"])
+            tally.hits[row["figure"]] += int(row["hits"])
+        return tally
 
 
 def _logit(p: float) -> float:
@@ -130,7 +153,14 @@ def _year_on_year(tally: Tally, first: pd.DataFrame, second: pd.DataFrame) -> No
         tally.add("Holm family-wise false positives (waves)", any_holm)
 
 
-def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
+def _models(tally: Tally, survey: pd.DataFrame, params, only: set[str]) -> None:
+    if "logistic" in only:
+        _logistic(tally, survey, params)
+    if "ordinal" in only:
+        _ordinal(tally, survey, params)
+
+
+def _logistic(tally: Tally, survey: pd.DataFrame, params) -> None:
     result, _ = awareness.awareness_model(survey)
     published = build_table("awareness_model", survey).set_index("term")
     frontline = _logit(params.aware_yes["Frontline"])
@@ -171,6 +201,8 @@ def _models(tally: Tally, survey: pd.DataFrame, params) -> None:
                     float(shown["wcb_p_value"]) < 0.05,
                 )
 
+
+def _ordinal(tally: Tally, survey: pd.DataFrame, params) -> None:
     model = reporting.confidence_model(survey).result
     planted = params.confident_to_report
     published = build_table("ordinal_model_confidence", survey).set_index("term")
@@ -240,14 +272,19 @@ def _power(tally: Tally, survey: pd.DataFrame, rng: np.random.Generator) -> None
 def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
     sample = planted_nonresponse(workforce, seed)
     truth = headline_estimates(sample.workforce).set_index("indicator")["pct"]
-    table = weighted_headline_indicators(sample.respondents, sample.margins, min_cell=MIN_CELL)
+    table = weighted_headline_indicators(
+        sample.respondents,
+        sample.margins,
+        min_cell=MIN_CELL,
+        population_size=sample.population_size,
+    )
     unweighted = headline_estimates(sample.respondents).set_index("indicator")
     for row in table.itertuples():
         if not (_shown(row.ci_low) and _shown(row.ci_high)):
             continue
         t = float(truth[row.indicator])
         tally.add(
-            "weighted (raked, Kish) Wilson: covers workforce share",
+            "weighted (raked, linearised, FPC) Wilson: covers workforce share",
             float(row.ci_low) <= t <= float(row.ci_high),
         )
         u = unweighted.loc[row.indicator]
@@ -257,35 +294,78 @@ def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
         )
 
 
-def run(waves: int, respondents: int, seed: int = 1) -> tuple[Tally, float]:
-    """Run the study; returns the tallies and the seconds taken."""
+def run(
+    waves: int,
+    respondents: int,
+    seed: int = 1,
+    jobs: int = 1,
+    offset: int = 0,
+    checkpoint: Path | None = None,
+    families: Sequence[str] = FAMILIES,
+) -> tuple[Tally, float]:
+    """Run the study on waves ``offset .. offset + waves - 1``; returns the tallies and the
+    seconds taken. ``jobs > 1`` splits the waves over that many processes (each wave's seeds
+    depend only on its number, so the figures are those of one process). With ``checkpoint``
+    the figures so far are written there (as ``--out``) every 10 waves. ``families`` picks
+    parts of the study (:data:`FAMILIES`; the random draws of a wave do not depend on it, so a
+    family's figures are the same whether it runs alone or with the others)."""
+    only = set(families)
+    unknown = only - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown families {sorted(unknown)}; choose from {FAMILIES}")
+    start = time.perf_counter()
+    if jobs > 1 and waves > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = np.linspace(offset, offset + waves, min(jobs, waves) + 1).astype(int)
+        with ProcessPoolExecutor(len(bounds) - 1) as pool:
+            parts = [
+                pool.submit(run, int(b - a), respondents, seed, 1, int(a), None, families)
+                for a, b in itertools.pairwise(bounds)
+            ]
+            tally = Tally()
+            for part in parts:
+                tally.merge(part.result()[0])
+        return tally, time.perf_counter() - start
     params = wave_parameters(WAVE)
     tally = Tally()
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for w in range(waves):
+        for w in range(offset, offset + waves):
             base = seed * 1_000_003 + 7 * w
             rng = np.random.default_rng(base)
-            first = _load(
-                generate_survey(WAVE, respondents, base, with_text=False).frame, folder, "a"
-            )
-            second = _load(
-                generate_survey(WAVE, respondents, base + 1, with_text=False).frame, folder, "b"
-            )
-            workforce = _load(
-                generate_survey(WAVE, 3 * respondents, base + 2, with_text=False).frame,
-                folder,
-                "w",
-            )
-            _wilson(tally, first, params)
-            _year_on_year(tally, first, second)
-            _models(tally, first, params)
-            _chi_square(tally, first, rng)
-            _power(tally, first, rng)
-            _weighted(tally, workforce, base + 3)
-            if (w + 1) % 10 == 0:
+            if only & set(FAMILIES[:-1]):
+                first = _load(
+                    generate_survey(WAVE, respondents, base, with_text=False).frame, folder, "a"
+                )
+            if "year_on_year" in only:
+                second = _load(
+                    generate_survey(WAVE, respondents, base + 1, with_text=False).frame,
+                    folder,
+                    "b",
+                )
+            if "weighted" in only:
+                workforce = _load(
+                    generate_survey(WAVE, 3 * respondents, base + 2, with_text=False).frame,
+                    folder,
+                    "w",
+                )
+            if "wilson" in only:
+                _wilson(tally, first, params)
+            if "year_on_year" in only:
+                _year_on_year(tally, first, second)
+            if only & {"logistic", "ordinal"}:
+                _models(tally, first, params, only)
+            if "chi_square" in only:
+                _chi_square(tally, first, rng)
+            if "power" in only:
+                _power(tally, first, np.random.default_rng([base, 1]))
+            if "weighted" in only:
+                _weighted(tally, workforce, base + 3)
+            if (w + 1 - offset) % 10 == 0:
                 print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
+                if checkpoint is not None:  # the waves so far, should the run be stopped
+                    write_out(checkpoint, tally, w + 1 - offset, respondents, seed, start)
     return tally, time.perf_counter() - start
 
 
@@ -299,13 +379,14 @@ def report(tally: Tally) -> pd.DataFrame:
                 "figure": name,
                 "percent": round(100 * rate, 1),
                 "mc_se": round(100 * math.sqrt(rate * (1 - rate) / n), 1) if n else math.nan,
+                "hits": tally.hits[name],
                 "count": n,
             }
         )
     return pd.DataFrame(rows)
 
 
-QUICK_WAVES, FULL_WAVES = 2, 500
+QUICK_WAVES, FULL_WAVES, FULL_RESPONDENTS = 2, 500, 1000
 
 
 def target(name: str) -> tuple[str, tuple[float, float] | None]:
@@ -325,13 +406,24 @@ def target(name: str) -> tuple[str, tuple[float, float] | None]:
     return "", None
 
 
-def figures(quick: bool = False) -> list:
+def figures(quick: bool = False, jobs: int | None = None) -> list:
     """The study as rows of the benchmark harness (``python -m benchmarks``): one per figure,
-    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range."""
-    from benchmarks.harness import Figure
+    ``size`` the number of waves, ``met`` whether the rate is in the issue's target range.
+
+    The full study is :data:`FULL_WAVES` waves of :data:`FULL_RESPONDENTS`, over ``jobs``
+    processes (default: every core; about 3-5 s a wave a core, so some 40 min on one core)."""
+    import os
 
     waves = QUICK_WAVES if quick else FULL_WAVES
-    tally, seconds = run(waves, 400 if quick else 1000)
+    jobs = 1 if quick else (jobs or os.cpu_count() or 1)
+    tally, seconds = run(waves, 400 if quick else FULL_RESPONDENTS, jobs=jobs)
+    return harness_rows(tally, waves, seconds, quick)
+
+
+def harness_rows(tally: Tally, waves: int, seconds: float, quick: bool = False) -> list:
+    """Rows of the benchmark harness from a tally (see :func:`figures`)."""
+    from benchmarks.harness import Figure
+
     rows = []
     for row in report(tally).itertuples():
         text, bounds = target(row.figure)
@@ -356,8 +448,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--first", type=int, default=0, help="number of the first wave")
+    parser.add_argument("--jobs", type=int, default=1, help="processes")
+    parser.add_argument(
+        "--only", nargs="+", choices=FAMILIES, default=list(FAMILIES), help="parts of the study"
+    )
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="add up the --out files of chunks run apart (no new waves are run): chunks of "
+        "other waves (--first) add up, chunks of other families (--only) sit side by side",
+    )
+    parser.add_argument(
+        "--bench-out",
+        type=Path,
+        default=None,
+        help="folder to write results.json and results.md as python -m benchmarks does",
+    )
     args = parser.parse_args(argv)
-    tally, seconds = run(args.waves, args.respondents, args.seed)
+    if args.combine:
+        tally, chunks = Tally(), [json.loads(p.read_text(encoding="utf-8")) for p in args.combine]
+        for chunk in chunks:
+            tally.merge(Tally.from_rows(chunk["figures"]))
+        # chunks of other waves add up; chunks of other families (--only) sit side by side
+        per_figure: dict[str, int] = defaultdict(int)
+        for chunk in chunks:
+            for row in chunk["figures"]:
+                per_figure[row["figure"]] += chunk["waves"]
+        args.waves = max(per_figure.values(), default=0)
+        args.respondents = chunks[0]["respondents"]
+        args.seed = [c["seed"] for c in chunks]
+        seconds = sum(c["seconds"] for c in chunks)
+    else:
+        tally, seconds = run(
+            args.waves,
+            args.respondents,
+            args.seed,
+            args.jobs,
+            args.first,
+            checkpoint=args.out if args.jobs == 1 else None,
+            families=args.only,
+        )
     table = report(tally)
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         print(
@@ -366,21 +499,57 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(table.to_string(index=False))
     if args.out:
-        args.out.write_text(
-            json.dumps(
-                {
-                    "waves": args.waves,
-                    "respondents": args.respondents,
-                    "seed": args.seed,
-                    "seconds": round(seconds, 1),
-                    "figures": table.to_dict("records"),
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+        write_out(args.out, tally, args.waves, args.respondents, args.seed, None, seconds)
+    if args.bench_out:
+        write_bench_results(harness_rows(tally, args.waves, seconds), seconds, args.bench_out)
     return 0
+
+
+def write_out(
+    path: Path,
+    tally: Tally,
+    waves: int,
+    respondents: int,
+    seed: object,
+    start: float | None,
+    seconds: float | None = None,
+) -> None:
+    """The study's figures as JSON (``--out``; ``--combine`` reads them back)."""
+    if seconds is None:
+        seconds = time.perf_counter() - (start or 0.0)
+    record = {
+        "waves": waves,
+        "respondents": respondents,
+        "seed": seed,
+        "seconds": round(seconds, 1),
+        "figures": report(tally).to_dict("records"),
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def write_bench_results(rows: list, seconds: float, folder: Path) -> None:
+    """``results.json`` and ``results.md`` in ``folder``, as ``python -m benchmarks --only
+    simulation`` writes them."""
+    import platform
+
+    from benchmarks.harness import markdown_table
+
+    results = {
+        "quick": False,
+        "total_seconds": seconds,
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "figures": [f.as_dict() for f in rows],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    targets = [f for f in rows if f.met is not None]
+    summary = (
+        f"Simulation study only: {seconds / 60:.1f} min of process time; targets met "
+        f"{sum(bool(f.met) for f in targets)} of {len(targets)}."
+    )
+    (folder / "results.md").write_text(
+        f"# Benchmark results\n\n{summary}\n\n{markdown_table(rows)}\n"
+    )
 
 
 if __name__ == "__main__":

@@ -122,7 +122,9 @@ def test_two_level_ordinal_is_logistic_with_cluster_errors(data: pd.DataFrame) -
             np.where(data["y"].isin(["A", "SA"]), "hi", "lo"), ["lo", "hi"], ordered=True
         )
     )
-    ordinal = ordinal_logit(binary, "b", PREDICTORS, cluster="org").coefficients
+    ordinal = ordinal_logit(
+        binary, "b", PREDICTORS, cluster="org", cluster_variance="CR1"
+    ).coefficients
     logistic = logistic_regression(binary, "b", PREDICTORS, positive=["hi"], cluster="org")
     logistic = logistic.coefficients
     # P(lo) = F(theta - x b) <=> logit P(hi) = -theta + x b

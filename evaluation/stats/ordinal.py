@@ -10,7 +10,10 @@ table (one row per covariate pattern x answer with a frequency), and on a millio
 The log-likelihood with frequency weights ``sum_c w_c log(F(theta_{k_c} - eta_c) -
 F(theta_{k_c - 1} - eta_c))`` is maximised with BFGS and its analytic gradient (thresholds
 parametrised as first cut + log-increments, so they stay ordered), then polished by Newton steps
-with the analytic Hessian; standard errors come from that Hessian (or the cluster sandwich).
+with the analytic Hessian; standard errors come from that Hessian or, clustered, from the
+linearised delete-one-cluster jackknife (CV3) with t(G - 1) intervals and p-values: with the 31
+organisations of a region, a few holding most of a small level's respondents, the classic
+sandwich (CR1, normal reference) covered 89-92% in the simulation study, CV3 with t(G - 1) 92-95%.
 Thresholds are reported on their natural scale (the cut points themselves).
 
 The proportional-odds assumption (one ``beta`` for every cut point) is checked two ways:
@@ -46,7 +49,14 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 from scipy.special import expit
 
-from evaluation.stats.design import CollapsedDesign, cluster_robust_cov, collapse
+from evaluation.stats.design import (
+    CR1,
+    CV3,
+    CollapsedDesign,
+    cluster_jackknife_cov,
+    cluster_robust_cov,
+    collapse,
+)
 from evaluation.stats.regression import (
     MIN_CLUSTERS,
     MIN_TERM_CLUSTERS,
@@ -206,6 +216,7 @@ def ordinal_logit(
     min_clusters: int = MIN_CLUSTERS,
     test_proportional_odds: bool = True,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
+    cluster_variance: str = CV3,
 ) -> OrdinalResult:
     """Proportional-odds logistic regression of an ordered categorical ``outcome``.
 
@@ -213,7 +224,12 @@ def ordinal_logit(
     ``categorical`` maps predictor -> reference level (dummy coding, no constant: the thresholds
     play the intercept's part). Answer levels nobody chose are dropped (their cut points are not
     identified) and listed in ``dropped_levels``. With ``cluster`` (and at least ``min_clusters``
-    clusters) errors are cluster-robust. ``coefficients`` holds the thresholds (``kind ==
+    clusters) errors are cluster-robust: by default (``cluster_variance="CV3"``) the linearised
+    delete-one-cluster jackknife with intervals and p-values from t(G - 1), which holds with a few
+    tens of unbalanced clusters (:func:`evaluation.stats.design.cluster_jackknife_cov`); ``"CR1"``
+    is the classic sandwich with statsmodels' and Stata's small-sample factor and normal
+    reference (it under-covered, 89-92%, over 31 organisations in the simulation study).
+    ``coefficients`` holds the thresholds (``kind ==
     "threshold"``, natural scale, named ``lower|upper``) then the slopes (``kind == "slope"``).
     """
     values = frame[outcome]
@@ -227,6 +243,7 @@ def ordinal_logit(
         min_clusters=min_clusters,
         test_proportional_odds=test_proportional_odds,
         min_term_clusters=min_term_clusters,
+        cluster_variance=cluster_variance,
     )
 
 
@@ -237,6 +254,7 @@ def fit_ordinal(
     min_clusters: int = MIN_CLUSTERS,
     test_proportional_odds: bool = True,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
+    cluster_variance: str = CV3,
 ) -> OrdinalResult:
     """Fit the proportional-odds model to a collapsed design (outcome values in ``levels``)."""
     codes, order = _level_codes(design.outcome, levels)
@@ -265,7 +283,28 @@ def fit_ordinal(
     method = "proportional-odds (cumulative logit) model fitted on collapsed counts; "
     n_clusters = design.n_clusters
     clustered = design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters
-    if clustered:
+    reference_df = None
+    if clustered and cluster_variance == CV3:
+        assert design.cluster is not None and n_clusters is not None
+        scores = _gradient_rows(theta, beta, X, j)[1] * w[:, None]
+        codes = pd.factorize(design.cluster[cells])[0]
+        sums = np.zeros((int(codes.max()) + 1, scores.shape[1]))
+        np.add.at(sums, codes, scores)
+        infos = [
+            -_hessian(theta, beta, X[codes == g], j[codes == g], w[codes == g])[1]
+            for g in range(sums.shape[0])
+        ]
+        cov = cluster_jackknife_cov(-hess, infos, sums)
+        reference_df = int(sums.shape[0]) - 1
+        label = interval_label(alpha, reference_df)
+        method += (
+            f"cluster-robust errors over {n_clusters} clusters (linearised delete-one-cluster "
+            f"jackknife, CV3); {label}"
+        )
+    elif clustered:
+        assert design.cluster is not None
+        if cluster_variance != CR1:
+            raise ValueError(f"cluster_variance must be {CV3!r} or {CR1!r}")
         scores = _gradient_rows(theta, beta, X, j)[1] * w[:, None]
         cov = cluster_robust_cov(bread, scores, design.cluster[cells], int(w.sum()))
         method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; {label}"
@@ -286,6 +325,7 @@ def fit_ordinal(
         [None] * len(threshold_names) + list(design.terms),
         kinds,
         alpha,
+        reference_df,
     )
     table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
     if notes:
@@ -307,6 +347,7 @@ def fit_ordinal(
         alpha=alpha,
         not_estimable=separated,
         n_perfectly_predicted=int(design.freq[~cells].sum()),
+        reference_df=reference_df,
         levels=used,
         dropped_levels=dropped,
         proportional_odds=po_test,

@@ -53,9 +53,16 @@ MIN_TERM_CLUSTERS = 10
 NOT_ESTIMABLE = "not estimable: separation (the level predicts the outcome perfectly)"
 
 
-def interval_label(alpha: float) -> str:
-    """``"Wald 95% CIs"`` for ``alpha=0.05``, ``"Wald 90% CIs"`` for 0.10: wording from alpha."""
-    return f"Wald {100 * (1 - alpha):g}% CIs"
+def interval_label(alpha: float, df: int | None = None) -> str:
+    """``"Wald 95% CIs"`` for ``alpha=0.05``, ``"Wald 90% CIs"`` for 0.10: wording from alpha;
+    with a t reference ``"Wald 95% CIs from t(30)"``."""
+    label = f"Wald {100 * (1 - alpha):g}% CIs"
+    return label if df is None else f"{label} and p-values from t({df})"
+
+
+def critical_value(alpha: float, df: int | None = None) -> float:
+    """Two-sided critical value: normal, or Student's t with ``df`` degrees of freedom."""
+    return float(stats.norm.ppf(1 - alpha / 2) if df is None else stats.t.ppf(1 - alpha / 2, df))
 
 
 @dataclass
@@ -78,13 +85,15 @@ class ModelResult:
     alpha: float = 0.05
     not_estimable: list[str] = field(default_factory=list)
     n_perfectly_predicted: int = 0
+    # degrees of freedom of the t reference for intervals and p-values (None: normal)
+    reference_df: int | None = None
 
     def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
         """Wald intervals (log-odds scale) at level ``1 - alpha``, one row per term, columns
         ``lower, upper`` (statsmodels' ``conf_int(alpha)``). NaN where no interval is published:
         a separated term, or a clustered interval resting on too few clusters."""
         alpha = self.alpha if alpha is None else alpha
-        z = stats.norm.ppf(1 - alpha / 2)
+        z = critical_value(alpha, self.reference_df)
         est = self.coefficients["log_odds"].to_numpy(dtype=float)
         se = self.coefficients["std_error"].to_numpy(dtype=float)
         return pd.DataFrame(
@@ -104,8 +113,12 @@ def coefficient_table(
     terms: Sequence[Term | None],
     kinds: Sequence[str],
     alpha: float = 0.05,
+    df: int | None = None,
 ) -> pd.DataFrame:
     """Tidy frame of Wald estimates: log-odds, SE, interval, odds ratio and its interval, p-value.
+
+    With ``df`` intervals and p-values refer to Student's t with ``df`` degrees of freedom (the
+    few-clusters reference ``t(G - 1)``), otherwise to the normal.
 
     ``kinds`` labels each row (``intercept``, ``threshold``, ``slope``); thresholds of an ordinal
     model are cut points on the log-odds scale, not odds ratios, so their odds-ratio columns are
@@ -113,10 +126,11 @@ def coefficient_table(
     """
     with np.errstate(invalid="ignore"):
         se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = critical_value(alpha, df)
     low, high = estimates - z * se, estimates + z * se
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        p = 2 * stats.norm.sf(np.abs(estimates / se))
+        ratio = np.abs(estimates / se)
+        p = 2 * (stats.norm.sf(ratio) if df is None else stats.t.sf(ratio, df))
         odds = np.exp(np.column_stack([estimates, low, high]))
     table = pd.DataFrame(
         {

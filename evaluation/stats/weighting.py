@@ -176,3 +176,74 @@ def rake(
         margins=pd.DataFrame(rows),
         notes=notes,
     )
+
+
+LINEARISED = (
+    "Wilson score 95% interval on the effective sample size of the raked share's linearisation "
+    "variance (residuals on the raking margins{fpc})"
+)
+
+
+def _calibration_matrix(
+    frame: pd.DataFrame, result: RakingResult, unstated: Sequence[str]
+) -> np.ndarray:
+    """One column per raked margin level: ``s_i (1[x_i = level] - target)`` with ``s_i`` 1 where
+    the respondent stated a value; raking makes every column's weighted sum zero."""
+    columns = [np.ones(len(frame))]
+    for variable, rows in result.margins.groupby("variable", sort=False):
+        values = frame[variable].astype("string").to_numpy()
+        stated = ~pd.Series(values).isin(list(unstated)).to_numpy()
+        for row in rows.itertuples():
+            columns.append(stated * ((values == row.level) - float(row.target_share)))
+    return np.column_stack(columns)
+
+
+def raked_share(
+    success: pd.Series,
+    domain: pd.Series,
+    frame: pd.DataFrame,
+    result: RakingResult,
+    unstated: Sequence[str] = (),
+    population_size: float | None = None,
+) -> dict[str, float]:
+    """A raked share with its linearisation (Taylor) variance, as ``survey::svymean`` on a
+    ``rake``d design (Deville and Sarndal 1992; Sarndal, Swensson and Wretman 1992, s. 6.6).
+
+    ``success`` is each respondent's outcome (``NA`` unanswered), ``domain`` who belongs to the
+    indicator's population; ``frame`` holds the raking variables and ``result`` the raking that
+    gave the weights. The share is the ratio ``p = sum_d w y / sum_d w``; its linearised variable
+    ``z = d (y - p) / sum_d w`` is regressed (weighted by ``w``) on the calibration columns, and
+    the variance is that of the weighted residuals ``u = w e``: ``(1 - f) n / (n - 1) sum (u -
+    mean u)^2``. Why not Kish's ``n / deff``: Kish's effective size counts only the spread of the
+    weights, not what calibration removes (the part of the outcome explained by the margins), and
+    it knows nothing of the population's size. With ``population_size`` ``N`` each respondent's
+    finite population correction ``1 - pi_i`` applies, ``pi_i = n / (N w_i)`` (weights of mean
+    1) the response probability the weights imply, as for Poisson sampling: the workforce is
+    finite and the estimand is its share, so a survey reaching a quarter of the workforce has
+    less variance than an infinite-population formula says; a single ``1 - n / N`` would
+    over-correct, since the variance comes mostly from the large weights of groups that rarely
+    answer. Returns ``share`` (0-1), ``variance``, ``n_eff`` (the
+    sample size a simple random sample would need for the same variance: ``p (1 - p) / var``).
+    """
+    w = result.weights.to_numpy(dtype=float)
+    answered = success.notna().to_numpy()
+    d = domain.to_numpy(dtype=bool) & answered
+    y = success.fillna(False).to_numpy(dtype=float)
+    n = len(w)
+    total = float(w[d].sum())
+    if total <= 0:
+        return {"share": np.nan, "variance": np.nan, "n_eff": 0.0}
+    share = float((w * y)[d].sum() / total)
+    z = np.where(d, y - share, 0.0) / total
+    A = _calibration_matrix(frame, result, unstated)
+    sw = np.sqrt(w)
+    coef, *_ = np.linalg.lstsq(A * sw[:, None], z * sw, rcond=None)
+    u = w * (z - A @ coef)
+    if population_size is None:
+        fpc = np.ones(n)
+    else:  # each respondent's own: 1 - pi_i, pi_i = 1 / (w_i N / n) its response probability
+        fpc = np.clip(1.0 - n / (float(population_size) * w / w.mean()), 0.0, 1.0)
+    variance = n / (n - 1) * float(np.sum(fpc * (u - u.mean()) ** 2)) if n > 1 else np.nan
+    # at 0% or 100% there is no spread to measure: Kish's effective size instead
+    n_eff = share * (1 - share) / variance if variance > 0 else kish_effective_n(w[d])
+    return {"share": share, "variance": variance, "n_eff": float(n_eff)}

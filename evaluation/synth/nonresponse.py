@@ -41,6 +41,11 @@ class NonresponseSample:
     margins: dict[str, dict[str, float]]
     response_probability: pd.Series  # per member of the workforce
 
+    @property
+    def population_size(self) -> int:
+        """The workforce's head count (for the finite population correction)."""
+        return len(self.workforce)
+
 
 def workforce_margins(
     frame: pd.DataFrame, variables: tuple[str, ...]
