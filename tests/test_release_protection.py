@@ -165,7 +165,7 @@ WAVE = REPO / "survey_data" / "synthetic" / "2025"
 @pytest.fixture(scope="module")
 def bundled_tables(tmp_path_factory):
     """The bundled 2025 wave's overlapping breakdowns, published as the notebooks publish them."""
-    from evaluation.analyses import awareness, capability, likert, reporting
+    from evaluation.analyses import capability, likert
     from evaluation.analyses import data_quality as dq
     from evaluation.analyses.headlines import headline_indicators
     from evaluation.io.survey import load_survey
@@ -179,18 +179,18 @@ def bundled_tables(tmp_path_factory):
     rep.table(dq.item_missingness(frame), "item_missingness", "t")
     for variable in ("role_level", "ethnicity_5", "band_group"):
         rep.table(dq.response_profile(frame, variable), f"profile_{variable}", "t")
-    rep.table(awareness.awareness_by_role_level(frame), "awareness_by_role_level", "t")
-    rep.table(awareness.awareness_by_band_group(frame), "awareness_by_band_group", "t")
     for by in ("ethnicity_group", "role_level"):
         dist = likert.agreement_tables(frame, "confident_to_report", by)
         rep.table(dist.detail, f"confidence_distribution_by_{by}", "t")
         rep.table(dist.collapsed, f"confidence_collapsed_by_{by}", "t")
         cap = likert.agreement_tables(frame, capability.ITEMS, by)
         rep.table(cap.detail, f"capability_distribution_by_{by}", "t")
-    rep.table(reporting.confidence_by_ethnicity(frame), "confidence_by_ethnicity", "t")
-    rep.table(reporting.confidence_by_role_level(frame), "confidence_by_role_level", "t")
-    rep.table(capability.capability_positive_by_role_level(frame), "cap_pos_role", "t")
-    rep.table(capability.capability_positive_by_ethnicity(frame), "cap_pos_eth", "t")
+    for name in (
+        "awareness_by_role_level", "awareness_by_band_group", "confidence_by_ethnicity",
+        "confidence_by_role_level", "capability_positive_by_role_level",
+        "capability_positive_by_ethnicity",
+    ):  # fmt: skip
+        rep.publish(name)
     rep.table(headline_indicators(frame), "headline_indicators", "t")
     return out, frame, config
 
