@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.synth.free_text import MULTIPLIERS
-from evaluation.synth.language import THEMES, compose
+from evaluation.synth.language import THEMES, compose, fill
 from evaluation.synth.parameters import MANAGER_LEVELS, ROLE_LEVELS
 from evaluation.synth.streams import Picker
 
@@ -103,14 +103,24 @@ TOPIC_GUIDE = (
     ),
 )
 
+# Facilitator probes, composed like the participants' turns ("[a|b]" alternatives).
 PROBES = (
-    "Can you say a bit more about that?",
-    "Does anyone else recognise that?",
-    "Thank you. Is there anyone who hasn't spoken yet who'd like to come in?",
-    "How does that compare with other people's experience?",
-    "That's really helpful, thank you.",
-    "Anything else on this before we move on?",
-    "Mm. And what was the impact of that?",
+    "[Can you|Could you|Would you mind if I asked you to] say a [bit|little] more about "
+    "[that|what happened|why]?",
+    "[Does anyone else|Do others|Does anybody] [recognise that|feel the same|have a similar "
+    "story|see it differently]?",
+    "[Thank you|Thanks|Thanks for that]. Is there anyone who hasn't [spoken|come in] yet who'd "
+    "like to [come in|add something|say something]?",
+    "How does that compare with [other people's experience|what others have seen|your own "
+    "organisations]?",
+    "[That's really helpful|That's so useful|That's helpful], thank you[.| for sharing.| {other}.]",
+    "[Anything else|Anything more|Any other thoughts] on [this|that|this topic] before we move on?",
+    "[Mm|OK|Right]. And what was the [impact|effect] of that [on you|on the team|for staff]?",
+    "[Just to check I've understood|So if I've got that right], [you're saying|that's] "
+    "[it depends on the manager|it varies a lot|it's not consistent]?",
+    "[I'm conscious of time|We've got about ten minutes on this], [so|but] [one more|a "
+    "last] [thought|point|comment] on this?",
+    "[Thank you, {other}|Thanks, {other}]. [Anyone want to build on that|Any reactions to that]?",
 )
 OPENING = (
     "Thanks everyone for coming. As a reminder, we're recording, everything will be "
@@ -225,6 +235,9 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
         turns.append(Turn(len(turns) + 1, speaker, clock, text, themes))
         clock += max(2, round(len(text.split()) / 2.6 + 1.0 + 3.0 * picker.uniform()))
 
+    def probe() -> str:
+        return fill(picker.choice(PROBES), picker, {"other": last_participant or speakers[0]})
+
     def participant_turn(topic: Topic) -> None:
         nonlocal last_participant
         weights = [
@@ -252,9 +265,9 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
             for reply in range(replies):
                 participant_turn(topic)
                 if reply < replies - 1 and picker.chance(0.2):
-                    say(FACILITATOR, picker.choice(PROBES))
+                    say(FACILITATOR, probe())
         while len(turns) - first < MIN_TURNS_PER_TOPIC:
-            say(FACILITATOR, picker.choice(PROBES))
+            say(FACILITATOR, probe())
             for _ in range(3):
                 participant_turn(topic)
     say(FACILITATOR, CLOSING)
