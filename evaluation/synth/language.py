@@ -196,7 +196,7 @@ CLAUSES: dict[str, tuple[str, ...]] = {
         "I'd never heard of {framework} [until this survey|before today|until I got this "
         "survey|until {time_ago}|till now]",
         "{frontline_staff} I [work with|know|manage] have no idea [the Trust|we|my Trust] "
-        "[signed up to|committed to|is doing] {framework}",
+        "[signed up to|committed to|took on] {framework}",
         "the message [gets|got|seems to get] lost [somewhere|along the way] between {senior} "
         "and [the staff|people|us|everyone] {place}",
         "it [feels|seems|comes across] like [something for managers|a management thing|"
@@ -788,10 +788,8 @@ VARIANTS: dict[str, str] = {
     "the Trust": "[the Trust|our Trust|this Trust|the organisation|my Trust]",
     "people": "[people|colleagues|folk|staff]",
     "always": "[always|every time|invariably|always]",
-    "because": "[because|as|since|cos]",
     "a couple of": "[a couple of|two or three|a few|one or two]",
     "actually": "[actually|really|ever|]",
-    "just": "[just|simply|]",
     "all the time": "[all the time|constantly|endlessly|non-stop]",
     "to be honest": "[to be honest|honestly|if I'm honest|truthfully|tbh]",
     "so many": "[so many|too many|loads of]",
@@ -814,7 +812,12 @@ _ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
 _NUMBERS = {"years": (2, 31), "year": (1991, 2024), "months": (2, 11), "n_sites": (3, 5)}
 
 
-_VARIANT = re.compile(r"\b(" + "|".join(re.escape(k) for k in VARIANTS) + r")(?![\w'])")
+_VARIANT = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in VARIANTS) + r")(?![\w'])", re.IGNORECASE
+)
+
+
+_VARIANT_KEYS = {k.lower(): v for k, v in VARIANTS.items()}
 
 
 @cache
@@ -829,9 +832,7 @@ def _parts(template: str) -> tuple[str | tuple[str, ...], ...]:
         position = 0
         for match in _VARIANT.finditer(text):
             parts.append(text[position : match.start()])
-            parts.append(
-                tuple(_ALTERNATIVES.fullmatch(VARIANTS[match.group(1)]).group(1).split("|"))
-            )
+            parts.append(tuple(_VARIANT_KEYS[match.group(1).lower()][1:-1].split("|")))
             position = match.end()
         parts.append(text[position:])
 
@@ -933,7 +934,7 @@ def compose(
     for theme in themes:
         first = picker.choice(pool[theme])
         clauses.append(fill(picker.choice(HEDGES[register]) + first, picker, context))
-        if picker.chance(0.25):
+        if picker.chance(0.12):
             second = picker.choice([c for c in pool[theme] if c != first])
             clauses.append(fill(second, picker, context))
     text = fill(picker.choice(OPENINGS[register]), picker, context) + clauses[0]
