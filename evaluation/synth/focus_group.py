@@ -106,21 +106,27 @@ TOPIC_GUIDE = (
 # Facilitator probes, composed like the participants' turns ("[a|b]" alternatives).
 PROBES = (
     "[Can you|Could you|Would you mind if I asked you to] say a [bit|little] more about "
-    "[that|what happened|why]?",
+    "[that|what happened|why|how that felt], {other}?",
     "[Does anyone else|Do others|Does anybody] [recognise that|feel the same|have a similar "
-    "story|see it differently]?",
-    "[Thank you|Thanks|Thanks for that]. Is there anyone who hasn't [spoken|come in] yet who'd "
-    "like to [come in|add something|say something]?",
+    "story|see it differently][?| in their organisation?| where they work?]",
+    "[Thank you|Thanks|Thanks for that][, {other}|]. Is there anyone who hasn't [spoken|come "
+    "in] yet who'd like to [come in|add something|say something][?| on this?]",
     "How does that compare with [other people's experience|what others have seen|your own "
-    "organisations]?",
-    "[That's really helpful|That's so useful|That's helpful], thank you[.| for sharing.| {other}.]",
-    "[Anything else|Anything more|Any other thoughts] on [this|that|this topic] before we move on?",
-    "[Mm|OK|Right]. And what was the [impact|effect] of that [on you|on the team|for staff]?",
-    "[Just to check I've understood|So if I've got that right], [you're saying|that's] "
-    "[it depends on the manager|it varies a lot|it's not consistent]?",
-    "[I'm conscious of time|We've got about ten minutes on this], [so|but] [one more|a "
-    "last] [thought|point|comment] on this?",
-    "[Thank you, {other}|Thanks, {other}]. [Anyone want to build on that|Any reactions to that]?",
+    "organisations|what {other} described][?| here?| in your area?]",
+    "[That's really helpful|That's so useful|That's helpful|That's really interesting], "
+    "[thank you|thanks][.| for sharing.| {other}.]",
+    "[Anything else|Anything more|Any other thoughts|Any last points] on [this|that|this "
+    "topic|this bit] before we [move on|go to the next question|carry on]?",
+    "[Mm|OK|Right|I see]. And what was the [impact|effect|result] of that [on you|on the "
+    "team|for staff|for patients]?",
+    "[Just to check I've understood|So if I've got that right|Can I check], [you're "
+    "saying|that's|{other}, you mean] [it depends on the manager|it varies a lot|it's not "
+    "consistent|it's getting better|nothing changed]?",
+    "[I'm conscious of time|We've got about ten minutes on this|We're nearly at time on "
+    "this], [so|but] [one more|a last|a quick] [thought|point|comment] [on this|from "
+    "anyone|from someone who hasn't spoken]?",
+    "[Thank you, {other}|Thanks, {other}|Thanks for that, {other}]. [Anyone want to build on "
+    "that|Any reactions to that|Does that ring true for others]?",
 )
 OPENING = (
     "Thanks everyone for coming. As a reminder, we're recording, everything will be "

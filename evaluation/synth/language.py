@@ -44,16 +44,12 @@ SLOTS: dict[str, tuple[str, ...]] = {
         "the executives",
     ),
     "framework": (
-        "the framework",
-        "the ARF",
-        "the Anti-racist Framework",
-        "the anti-racism framework",
-        "the anti racist framework",
-        "this framework",
-        "the regional framework",
-        "the North West framework",
-        "ARF",
-        "the anti-racism framework thing",
+        "[the|this|our|the regional|the North West] [ARF|Anti-racist Framework|anti-racism "
+        "framework|anti racist framework|framework]",
+        "the [ARF|framework] [work|programme|stuff|thing]",
+        "[ARF|the ARF]",
+        "the framework [we signed up to|the Trust signed|the region launched]",
+        "[the anti-racism|the race equality|the anti-racist] [work|programme|framework]",
     ),
     "frontline_staff": (
         "frontline staff",
@@ -94,6 +90,16 @@ SLOTS: dict[str, tuple[str, ...]] = {
         "on nights",
         "at station level",
         "on the units",
+        "on my ward",
+        "on the floor",
+        "in clinic",
+        "in my service",
+        "in the control room",
+        "on my unit",
+        "in the hub",
+        "in the community",
+        "on the shop floor",
+        "in our directorate",
     ),
     "mgmt_layer": (
         "band 7",
@@ -217,22 +223,26 @@ CLAUSES: dict[str, tuple[str, ...]] = {
         "labelled a troublemaker if [they|we|you] [speak up|say something|report it|complain]",
         "a lot of {gm_staff} just put up with [comments|it|the comments|the abuse|the "
         "remarks] rather than [report|challenge|raise] [them|it]",
-        "[there's|there is|honestly there's] no point putting it on {report_route}, it just "
-        "[disappears|goes into a black hole|goes nowhere|vanishes]",
+        "[there's|there is|honestly there's] no point [putting it on|logging it on|going thro"
+        "ugh] {report_route}, it just [disappears|goes into a black hole|goes nowhere|vanishe"
+        "s]",
         "I know how to report it, I just don't [trust|believe|think] [that|] anything would "
         "come of it",
         "you [worry|fear|know] it'll come back on you, [especially|particularly|even more] if "
         "you're on a [visa|fixed term contract|bank contract|preceptorship|probation]",
         "when it's a [senior colleague|consultant|manager|senior nurse|registrar] [nobody|no "
-        "one] wants to be the one who reports it",
+        "one] wants to be [the one who reports it|the person who reports|the one to report it"
+        "|seen reporting them]",
         "racist [comments|remarks|abuse] from [patients|relatives|patients and relatives|the "
         "public] [get|gets|is] treated as part of the job so [nobody|no one] reports [them|it]",
-        "[staff|colleagues|people] don't believe [reporting|speaking up|complaining] makes a "
-        "difference so they've stopped bothering",
+        "[staff|colleagues|people] don't believe [reporting|speaking up|complaining] [makes a"
+        " difference|changes anything|makes a difference any more] so [they've|we've|people h"
+        "ave] stopped bothering",
         "{gm_staff} on my [team|ward|unit|shift] have told me they'd rather keep their heads "
         "down than [report|say anything|raise it|make a fuss]",
-        "I'd think twice before [reporting|raising anything|putting in a Datix|speaking up], "
-        "it's {really}not worth the hassle",
+        "[I'd|I would|Most of us would] think twice before [reporting|raising anything|puttin"
+        "g in a Datix|speaking up], [it's|it is|frankly it's] {really}not worth the [hassle|s"
+        "tress|grief]",
         "[nobody|no one|hardly anyone] I know [feels safe|feels confident|would feel safe] "
         "[reporting|speaking up about|raising] racism {place}",
     ),
@@ -267,14 +277,15 @@ CLAUSES: dict[str, tuple[str, ...]] = {
     "competing_priorities": (
         "[anti-racism|EDI|race equality|this] work gets pushed down the list whenever "
         "[there's|there are] {pressure}",
-        "with {pressure} it's [hard|really hard|so hard|difficult] to find time for [anything "
-        "else|this|EDI|the framework]",
+        "with {pressure} [it's|it is|we find it] [hard|really hard|so hard|difficult|impossib"
+        "le] to [find|make|carve out] time for [anything else|this|EDI|the framework]",
         "everything is about {pressure} [at the moment|right now|this year] and [EDI|this|race "
         "equality] always comes second",
         "[meetings|sessions|groups] about {framework} are the first to be cancelled when [the "
         "pressure's on|it gets busy|we're on black alert|there's an OPEL 4]",
-        "[it's|EDI is|this work is] seen as a nice to have when we're firefighting [every "
-        "day|every shift|all the time|constantly]",
+        "[it's|EDI is|this work is] [seen as|treated as|regarded as] a nice to have [when|whi"
+        "le|because] [we're|everyone is|the wards are] firefighting [every day|every shift|al"
+        "l the time|constantly]",
         "the financial position means [anything|everything] that isn't a target gets [dropped|"
         "cut|parked]",
         "we had [some|a bit of|real|good] momentum but then {pressure} took over",
@@ -289,18 +300,19 @@ CLAUSES: dict[str, tuple[str, ...]] = {
         "some {senior} take it seriously and [others|some] don't, and nothing happens to them",
         "[leaders|managers|directors] aren't held to account when their [areas|teams|divisions|"
         "services] don't improve",
-        "whether anything [gets done|happens|changes] depends on who your [director|manager|"
-        "exec lead|divisional director] is",
+        "whether anything [gets done|happens|changes] [depends on who|is down to who|depends "
+        "on which person] [your|our|the] [director|manager|exec lead|divisional director] [is"
+        "|happens to be]",
         "there are no consequences for [managers|leaders|people|consultants] who [ignore it|"
         "don't engage|drag their feet]",
         "{senior} signed the [pledge|statement|commitment|charter] but it isn't in anyone's "
         "[objectives|appraisal]",
         "accountability sits with {edi} rather than with [the people who have the power|the "
         "execs|senior leaders|the people who decide]",
-        "the [board|committee|exec team] gets a [report|paper|update] once a year and that's "
-        "[it|all|the end of it]",
-        "[nobody|no one] checks whether the actions in the [plan|action plan|WRES plan] "
-        "actually [happened|got done|made a difference]",
+        "the [board|committee|exec team|people committee] [gets|sees|receives] a [report|pape"
+        "r|update] once a year and [that's|that is] [it|all|the end of it]",
+        "[nobody|no one] checks whether [the actions|anything|the commitments] in the [plan|a"
+        "ction plan|WRES plan] [actually|ever|really] [happened|got done|made a difference]",
         "it's {really}inconsistent between [divisions|directorates|sites|teams], some care and "
         "some don't",
         "when the [WRES|WDES|race] [figures|data|numbers] don't move [nobody|no one] is asked why",
@@ -329,14 +341,16 @@ CLAUSES: dict[str, tuple[str, ...]] = {
     "individuals_without_authority": (
         "it all rests on {edi}, who has no [budget|authority|clout] and no [authority|power|"
         "protected time]",
-        "the work is done by [network members|volunteers|a few of us|staff] in their own time",
+        "the work is [done|carried|picked up] by [network members|volunteers|a few of us|staf"
+        "f] in their own [time|evenings|lunch breaks]",
         "a couple of passionate [people|colleagues|individuals] [carry|hold|drive] it and if "
         "they left it would [stop|fall apart|fizzle out]",
-        "{edi} does this on top of a [full-time|demanding|busy] [clinical|day|ward] [role|job]",
+        "{edi} [does this|does all of it|fits this in] on top of [a|their|her|his] [full-time"
+        "|demanding|busy] [clinical|day|ward] [role|job]",
         "the people [driving|leading|pushing] it aren't senior enough to make [anything|change|"
         "things] happen",
-        "[staff network chairs|network leads|our network chair] [get|have|are given] no "
-        "protected time for [this|it|the work]",
+        "[staff network chairs|network leads|our network chair|the network co-chairs] [get|ha"
+        "ve|are given|are allowed] no protected time for [this|it|the work|network business]",
         "it's left to {gm_staff} to [push|drive|campaign] for change, which isn't fair",
         "we need a [dedicated|funded|paid|substantive] [post|role], not goodwill",
         "the people who [care about it|do the work|push for it] can't make the decisions",
@@ -353,7 +367,8 @@ CLAUSES: dict[str, tuple[str, ...]] = {
         "from scratch",
         "{framework} made it [legitimate|acceptable|normal] to raise race at {forum}",
         "going for Bronze made the [board|execs|leadership] take it seriously for the first time",
-        "[it's|the framework has|the ARF has] given us clear steps, which we didn't have before",
+        "[it's|the framework has|the ARF has] given us [clear|practical|concrete] steps, [whi"
+        "ch|and] we [didn't have|never had|lacked] [that|them] before",
         "we now have an anti-racism [statement|action plan|policy|strategy] because of {framework}",
         "it helps that the framework is the same across the North West",
         "it's opened up [conversations|the conversation|discussions] {place} that weren't "
@@ -364,6 +379,324 @@ CLAUSES: dict[str, tuple[str, ...]] = {
         "challenge|ask questions]",
     ),
 }
+
+# More normal phrasings, added to widen the pool (the rule patterns cover these too).
+_MORE: dict[str, tuple[str, ...]] = {
+    "uneven_awareness": (
+        "[I doubt|I don't think|I'm not sure] [anyone|many people|more than a handful] {place} "
+        "[could tell you|would know|have heard] what {framework} [is|involves|asks of us]",
+        "[the|our] [band 7s|ward managers|matrons] [got|had|went to] a briefing [on|about] "
+        "{framework} but [nothing|none of it] [came back|was passed on|got cascaded] to "
+        "{frontline_staff}",
+        "[outside|beyond] {mgmt_layer} [nobody|no one|hardly anybody] [has|'s] heard of "
+        "{framework}",
+        "{frontline_staff} [are|seem] [completely|totally|largely] unaware [of it|of {framework}|"
+        "that it exists]",
+        "[you|we] [only|mostly] hear about {framework} [if you go to|at|through] [the network|"
+        "{forum}|EDI meetings], [not|never] {place}",
+    ),
+    "low_reporting_confidence": (
+        "[what's|what is] the point [in|of] reporting [it|racism|anything] when [nothing|"
+        "nothing ever] [changes|comes of it]",
+        "[I've|we've|people have] [learned|learnt|been taught] [the hard way|over the years] "
+        "that [raising it|reporting it|speaking up] [just|only] [makes it worse|marks you out|"
+        "gets you noticed]",
+        "[there's|there is] [a real|a big|a lot of] fear of repercussions [for|among] {gm_staff} "
+        "[who|if they] [report|speak up|raise concerns]",
+        "{gm_staff} [don't|do not|won't] [feel safe|feel able|feel confident] to speak up "
+        "[about|when it comes to] [racism|racist behaviour|comments from colleagues]",
+        "[honestly|frankly|to be fair] [I|we|they] keep quiet [now|these days|mostly] "
+        "[because|as] [last time|the one time] [I|we|someone] [reported|complained] nothing "
+        "[happened|changed]",
+    ),
+    "capability_gaps": (
+        "[our|the] [managers|leaders|senior nurses] lack the [skills|confidence|training] to "
+        "[respond to|deal with|handle] racism [properly|well|at all]",
+        "[no one|nobody] [knew|seemed to know] how to [respond|handle it|deal with it] [when|"
+        "after] [I|my colleague|a student nurse] [was|got] [abused|targeted|called names]",
+        "[the|my] [complaint|case|grievance] was [treated|handled|dealt with] as a "
+        "[misunderstanding|performance issue|conflict] [and|so] [nothing|no action] "
+        "[followed|happened]",
+        "[managers|supervisors|ward sisters] [aren't|are not|have never been] trained "
+        "[in|on|for] [handling|responding to|dealing with] racist incidents",
+        "[we|staff] [got|were given|were offered] no support [after|following|once] [the|an] "
+        "[incident|investigation|complaint] [was closed|ended|finished]",
+    ),
+    "competing_priorities": (
+        "[EDI|this work|anti-racism] [always|invariably|just] [falls off|drops off|gets pushed "
+        "aside] [the agenda|the list] when {pressure} [hits|bites|kicks in]",
+        "[nobody|no one] has [the|any] [headroom|time|capacity] [for|to think about] [this|EDI|"
+        "race equality] [with|during|because of] {pressure}",
+        "[targets|waiting lists|the money] [come|comes] first, [EDI|this|race equality] "
+        "[second|last|a distant second]",
+        "[our|the] [EDI|race equality|network] [meetings|sessions] [got|were|keep getting] "
+        "cancelled because of [staffing|pressures|{pressure}]",
+        "[it's|this is] [on the back burner|put on hold|low priority] [until|while] {pressure} "
+        "[settles|is sorted|calms down]",
+    ),
+    "inconsistent_accountability": (
+        "[no one|nobody] [senior|at the top|in the exec team] [has|gets] [any|real] "
+        "consequences [for|when] [the|our] [WRES|race] [gap|data] [doesn't|don't] [change|"
+        "improve]",
+        "[accountability|responsibility] is [patchy|inconsistent|weak|unclear] [across|between] "
+        "[divisions|directorates|services|sites]",
+        "[some|a few] [managers|directors|leads] get away with [ignoring it|doing nothing|"
+        "never engaging]",
+        "[nobody|no one] is [ever|really] challenged [on|about] [progress|the actions|"
+        "the race data] [at|in] {forum}",
+        "[it's|it is] [not in|missing from] [the|our] [appraisals|objectives] [of|for] [leaders|"
+        "managers|directors], so [nobody|no one] [owns|drives] it",
+    ),
+    "submission_burden": (
+        "[pulling together|compiling|collating] the evidence [for|towards] {submission} "
+        "[was|felt] [exhausting|overwhelming|endless]",
+        "[the|our] [portfolio|self-assessment|evidence] [was|felt] [heavy|bureaucratic|"
+        "time-consuming] [and|,] [nobody|no one] [knew|was sure] what [counted|they wanted]",
+        "[too much|so much] paperwork [for|with] {submission} [and|,] [not enough|too little] "
+        "[action|change|actual anti-racism]",
+        "[the|those] [Bronze|Silver] criteria [were|are] [hard|difficult|impossible] to "
+        "[interpret|follow|pin down]",
+        "[it|the submission] [felt|was] [like|a] [box ticking|a tick-box exercise|form filling] "
+        "[more than|rather than] [real change|doing the work|anything meaningful]",
+    ),
+    "individuals_without_authority": (
+        "[it's|it is] [driven|carried|held together] by [a few|two or three|a handful of] "
+        "[committed|passionate|dedicated] [individuals|people|staff] [in|on] [their own "
+        "time|goodwill|top of their jobs]",
+        "[our|the] [network chair|network lead|EDI lead] has no [authority|power|budget|"
+        "clout] to [make|force|drive] [change|decisions|anything]",
+        "[if|when] [she|he|they] [left|leaves|goes], [the|this] [work|network|whole thing] "
+        "[would|will] [stop|collapse|fall apart]",
+        "[the|our] [champions|network members|volunteers] [do|run] [it|this] [on top of|"
+        "alongside] [their|a full] [day job|workload|clinical role]",
+        "[people|staff|colleagues] [doing|leading] [this|the work] [aren't|are not] senior "
+        "enough to [be heard|change things|make decisions]",
+    ),
+    "structure_and_legitimacy": (
+        "[the|having the] [framework|ARF] [gives|has given|gave] [us|the network|staff] "
+        "[a structure|a roadmap|clarity|direction] [to follow|for action|to work to]",
+        "[now|these days|since then] we [can|are able to] point to [the framework|the ARF|"
+        "something official] [when|if] [we|I] [challenge|raise|question] [things|behaviour|"
+        "decisions]",
+        "[it|the ARF|{framework}] [has|'s] given [us|me|the network] [legitimacy|permission|"
+        "a mandate] to [talk about|raise|name] race [at|in] {forum}",
+        "[it|the framework] [opened up|started] [conversations|the conversation|discussions] "
+        "[that|which] [never|didn't] [happened|happen|used to happen] before",
+        "[knowing|the fact] [it's|that it's|that it is] the same across the North West "
+        "[helps|makes a difference|gives it weight]",
+    ),
+}
+_MORE2: dict[str, tuple[str, ...]] = {
+    "uneven_awareness": (
+        "[ask|try asking|if you ask] {frontline_staff} [about|what they know about] "
+        "{framework} and [you'll get|you get|there's] [blank faces|a shrug|silence]",
+        "[comms|communication|the comms] about {framework} [never|rarely|don't] "
+        "[reach|get to|make it to] {place}",
+        "[it's|it is|the whole thing is] [very|quite|really] top heavy, [the knowledge|the "
+        "awareness|the understanding] [sits|stays] with {senior}",
+    ),
+    "low_reporting_confidence": (
+        "[why would you|who would] [report|speak up|raise it] when [you've|we've|they've] "
+        "[seen|watched] [colleagues|people|others] [punished|sidelined|moved on] for [it|doing "
+        "it|speaking up]",
+        "[the|our] [reporting|incident|speak up] [system|process|route] [feels|seems|is] "
+        "[pointless|unsafe|a waste of time] [for|to] {gm_staff}",
+        "[people|colleagues|staff] [stay|keep] quiet [about|over] [racist|racial] "
+        "[comments|abuse|remarks] [because|as] [they|we] [fear|expect] [repercussions|"
+        "backlash|being blamed]",
+    ),
+    "capability_gaps": (
+        "[HR|the investigating manager|the investigator] [had|has] no [idea|experience|"
+        "training] [of|in|with] [racism|race cases|racial harassment] [cases|complaints|]",
+        "[managers|leaders|ward managers] [struggle|don't know how] to [recognise|name|call "
+        "out] racism [when|even when] [it's|it is] [reported|right in front of them]",
+        "[the|our] [process|policy] for [racist|racial] [incidents|abuse] is [unclear|"
+        "confusing|not fit for purpose] [and|so] [managers|staff] [make it up|improvise|do "
+        "nothing]",
+    ),
+    "competing_priorities": (
+        "[the|our] [EDI|race equality] [action plan|work|agenda] [keeps|always] [getting|gets] "
+        "[deprioritised|squeezed|pushed aside] by {pressure}",
+        "[no one|nobody] [can|could] [focus on|prioritise|think about] [this|EDI|anti-racism] "
+        "[with|when there's|during] {pressure} [going on|happening|]",
+        "[it's|it is] [always|just] [not the right time|bad timing|the wrong time] [because "
+        "of|with] {pressure}",
+    ),
+    "inconsistent_accountability": (
+        "[there's|there is] [no|zero|little] accountability [at|for] {senior} [when|if] "
+        "[nothing|little] [changes|improves|moves]",
+        "[leaders|directors|managers] [who|that] [ignore|block|resist] [it|the work|the plan] "
+        "[are never|aren't ever|never get] [held to account|challenged|pulled up]",
+        "[it|progress] [varies|differs] [massively|hugely|a lot] between [divisions|teams|"
+        "sites|directorates] [and|but] [nobody|no one] [owns|is held to] it",
+    ),
+    "submission_burden": (
+        "[the|our] {submission} [was|felt] [a|like a] [mountain|nightmare|slog] of [paperwork|"
+        "evidence|admin]",
+        "[the|those] [evidence|criteria|templates] [requirements|demands|] [are|were] "
+        "[confusing|complex|unclear] and [took|ate up] [weeks|months|hours]",
+        "[we|the team] [spent|wasted] [ages|weeks|months] [gathering|collating|chasing] "
+        "evidence [for|towards] {submission}",
+    ),
+    "individuals_without_authority": (
+        "[the|our] [EDI lead|network chair|champions] [has|have] [no|zero|little] [power|"
+        "authority|budget] [to|and can't] [change|fix|decide] [anything|things]",
+        "[it's|it is] [left|down] to [a few|a handful of|two or three] [passionate|committed|"
+        "dedicated] [individuals|people|staff] to [push|drive|carry] [it|this|the work]",
+        "[everything|all of it|the whole thing] [depends|relies|rests] on [goodwill|"
+        "volunteers|people's own time]",
+    ),
+    "structure_and_legitimacy": (
+        "[the framework|{framework}] [gives|has given|gave] [us|staff|the network] [a "
+        "mandate|permission|legitimacy] [to|for] [raise|challenge|talk about] [race|racism]",
+        "[we can|I can|people can] [now|finally] point to [the framework|the ARF|something "
+        "written down] [when|whenever|if] [we|they] [raise|challenge|question] [things|racism|"
+        "behaviour]",
+        "[it's|the ARF has|the framework has] given [us|the Trust|leaders] a [clear|shared|"
+        "common] [structure|roadmap|language] [to work to|for action|to follow]",
+    ),
+}
+_MORE3: dict[str, tuple[str, ...]] = {
+    "uneven_awareness": (
+        "[my|our] [team|ward|shift|colleagues] [only|first] [found out|learned|heard] about "
+        "{framework} [when|because] [this survey|the evaluation|your email] [came out|arrived|"
+        "landed]",
+        "[knowledge|awareness] of {framework} [drops off|falls away|disappears] [below|under] "
+        "{mgmt_layer}",
+        "{frontline_staff} {place} [think|assume|reckon] {framework} is [a management|an HR|a "
+        "corporate] [thing|initiative|project]",
+    ),
+    "low_reporting_confidence": (
+        "[a lot of us|many of us|most people] [have stopped|gave up] reporting [racism|"
+        "incidents|comments] [because|since] [it's|it is] [pointless|never followed up|"
+        "always dismissed]",
+        "[if|when] [you|we|staff] [complain|raise it|report it] [you|we|they] [get|are] "
+        "[labelled|seen as] [difficult|a problem|aggressive]",
+        "{gm_staff} [feel|say they feel] [unsafe|unable|too scared] to report [it|racism|"
+        "abuse] [in case|because] [it affects|it damages|it ruins] [their|your] [career|"
+        "progression|visa]",
+    ),
+    "capability_gaps": (
+        "[when|after] [I|my colleague|a student] reported [it|racism|the abuse], [the|my] "
+        "[manager|supervisor|ward sister] [had no idea|was clueless|didn't have a clue] "
+        "[what to do|how to respond]",
+        "[no|zero|hardly any] [guidance|support|training] [for|on] [managers|leaders] "
+        "[on|about] [racist incidents|racial harassment|handling racism]",
+        "[racism|racist abuse] [cases|complaints] [get|are] [lost|bounced|passed] [between|"
+        "around] [HR|managers|departments] [with no outcome|for months|and nothing happens]",
+    ),
+    "competing_priorities": (
+        "[winter|the backlog|staffing] [always|just] [trumps|beats|wins over] [EDI|anti-racism|"
+        "this work] [in the end|every year|when it matters]",
+        "[we|the team|managers] [haven't got|have no|don't have] [capacity|time|room] for "
+        "[this|EDI|the framework] [with|on top of] {pressure}",
+        "[the|our] [race equality|anti-racism|EDI] [work|group] [paused|slowed|lost momentum] "
+        "[when|after|once] {pressure} [took priority|came along|started]",
+    ),
+    "inconsistent_accountability": (
+        "[senior|divisional|exec] [leaders|managers|directors] [face|have] no consequences "
+        "[when|if] [they|their teams] [ignore|miss|fail] [the actions|the targets|it]",
+        "[progress|delivery] [on|against] the [plan|actions] [isn't|is not|never gets] "
+        "[checked|monitored|reviewed] [by anyone|at all|properly]",
+        "[some|certain] [directors|divisions|managers] [do|deliver] [nothing|very little] "
+        "and [nobody|no one] [asks why|notices|says anything]",
+    ),
+    "submission_burden": (
+        "[the|our] [Bronze|ARF] [submission|evidence|portfolio] [took|needed|required] "
+        "[weeks|months|hours and hours] [to pull together|to complete|of work]",
+        "[collecting|gathering|compiling] [the|all the] evidence [was|felt] [bureaucratic|"
+        "overwhelming|never-ending]",
+        "[we|I] [weren't|wasn't|were never] [clear|sure|told] what [evidence|counted|they "
+        "wanted] [for|towards] {submission}",
+    ),
+    "individuals_without_authority": (
+        "[it|the work|this] [relies|depends|rests] on [a few|one or two|a handful of] "
+        "[passionate|committed|dedicated] [people|staff|volunteers] [who|that] [have no|lack] "
+        "[power|authority|budget]",
+        "[our|the] [network|EDI] [lead|chair|champions] [do|does] [it|this|everything] "
+        "[unpaid|in their own time|on goodwill]",
+        "[without|with no] [protected time|a budget|authority] [the|our] [network|champions|"
+        "lead] [can't|cannot] [change|deliver|decide] [much|anything]",
+    ),
+    "structure_and_legitimacy": (
+        "{framework} [has given|gave|gives] [us|the Trust|the network] [a common|a shared|one] "
+        "[language|vocabulary|way of talking] about [race|racism]",
+        "[because of|thanks to] the [framework|ARF] [race|racism] [is|gets] [taken|treated] "
+        "[seriously|more seriously|properly] at {forum}",
+        "[it|the framework] [gave|has given|gives] us a [roadmap|structure|checklist] to "
+        "[follow|work to|hang things on]",
+    ),
+}
+_MORE4: dict[str, tuple[str, ...]] = {
+    "uneven_awareness": (
+        "[I reckon|I bet|I'd guess] [nine out of ten|most|the majority of] {frontline_staff} "
+        "[couldn't name|have never seen|wouldn't recognise] {framework}",
+        "[there's|there is] [a big|a real|a huge] gap in awareness between {senior} and "
+        "{frontline_staff}",
+        "[nothing|not a word|no one] about {framework} [has|ever] [come up|been mentioned|been "
+        "said] [at|in] [handover|huddles|our team meetings] {place}",
+    ),
+    "low_reporting_confidence": (
+        "[reporting|raising it|speaking up] [feels|seems|is] [risky|dangerous|career "
+        "limiting] [for|if you're] {gm_staff}",
+        "[I|we|they] [no longer|don't|never] [bother|try] [reporting|with Datix|with "
+        "{report_route}] [as|because] [it's|it is] [a waste of time|ignored|never acted on]",
+        "[staff|colleagues|people] [worry|fear] [retaliation|being targeted|payback] [if|when] "
+        "[they|we] [report|name|call out] [racism|a colleague|a manager]",
+    ),
+    "capability_gaps": (
+        "[investigating officers|investigators|HR advisers] [lack|don't have|haven't got] "
+        "[any|the] [understanding|grasp|awareness] of [race|racism|racial trauma]",
+        "[after|following] [a|the] [racist|racial] [incident|attack|comment], [support|"
+        "follow up|aftercare] for [the staff member|the victim|staff] was [non-existent|"
+        "poor|patchy]",
+        "[leaders|managers] [default to|fall back on|reach for] [mediation|informal "
+        "resolution|a quiet word] [instead of|rather than] [a proper investigation|"
+        "action|a process]",
+    ),
+    "competing_priorities": (
+        "[the|our] [money|budget|funding] [goes|went] on [agency|overtime|the deficit] "
+        "[so|and] [EDI|anti-racism|this] [gets|got] [nothing|squeezed|cut]",
+        "[EDI|anti-racism|this work] [never|doesn't] [survives|survive|make it through] "
+        "[budget setting|the winter|a crisis]",
+        "[when|once] {pressure} [hits|kicks in|starts] [everything|all] [non-urgent|"
+        "non-essential|else] [stops|goes|is cancelled]",
+    ),
+    "inconsistent_accountability": (
+        "[there's|there is] no [real|proper|consistent] [scrutiny|oversight|challenge] [of|on] "
+        "{senior} [over|about|on] [race|the WRES|the action plan]",
+        "[leaders|managers|directors] [are|get] [let off|excused|off the hook] [when|if] "
+        "[race|equality] [targets|actions] [slip|are missed]",
+        "[it|progress] [depends|hinges] [entirely|completely] on [the individual|the person|"
+        "which leader] [in charge|at the top|leading it]",
+    ),
+    "submission_burden": (
+        "[the|our] [submission|portfolio|evidence pack] [needed|took|required] [so much|"
+        "endless|masses of] [evidence|paperwork|documentation]",
+        "[the|this] [process|award process|submission] [is|was|felt] [too|very|overly] "
+        "[bureaucratic|complicated|time consuming]",
+        "[it|the Bronze bit] [ended up|turned into|became] [a|an] [paperwork|evidence|admin] "
+        "[exercise|marathon|chore]",
+    ),
+    "individuals_without_authority": (
+        "[change|progress] [depends|relies] on [a few|one or two|a couple of] [individuals|"
+        "people|champions] [going the extra mile|giving up their time|pushing hard]",
+        "[the|our] [lead|chair|network] [has|have] [no|zero] [authority|seniority|power] "
+        "[to|so can't] [make|force|push through] [decisions|change]",
+        "[it's|it is] [run|done|carried] [on|by] [goodwill|volunteers|people in their own "
+        "time] [and|with] [no|zero] [resource|budget|protected time]",
+    ),
+    "structure_and_legitimacy": (
+        "[having|with] {framework} [makes|made] it [easier|legitimate|acceptable] to [talk "
+        "about|raise|challenge] [race|racism] [at|in] {forum}",
+        "[the|this] framework [gives|has given|gave] [us|the work|the network] [legitimacy|"
+        "weight|clout] [with|in front of] {senior}",
+        "[it|the ARF] [has|'s] [opened up|started] [conversations|discussions|the "
+        "conversation] about race [at|in] {forum}",
+    ),
+}
+_EXTRA = (_MORE, _MORE2, _MORE3, _MORE4)
+CLAUSES = {theme: CLAUSES[theme] + sum((m[theme] for m in _EXTRA), ()) for theme in CLAUSES}
 
 # Held-back phrasings: the same themes said in words the codebook's rule patterns were NOT written
 # from. They are never used by default (the committed waves use :data:`CLAUSES` only); a wave
@@ -506,6 +839,13 @@ NO_THEME: dict[str, tuple[str, ...]] = {
         "[I've|I have] said [it all|everything] [above|in the other box|already][.|, thanks.]",
         "[Please|Just please] [act on|listen to|read] [the results|what people say|this][.|!|, "
         "for once.]",
+        "[No other comments|No further comments|Nothing further][.|, thanks.| at this time.|"
+        " - good luck.]",
+        "[Can't think of anything|Cannot think of anything|Nothing comes to mind] [else|more|"
+        "right now][.|, sorry.|.]",
+        "[All covered|Covered it all|Said my piece] [above|already|in the last question][.|, "
+        "thanks.|!]",
+        "[Keep up the good work|Keep going with this|Please keep doing this][.|!]",
     ),
     "spoken": (
         "[Yeah|Yes|Mm], [same here|same for us|that's the same for us][.|, really.]",
@@ -520,6 +860,12 @@ NO_THEME: dict[str, tuple[str, ...]] = {
         "[Same in ours|Similar where I am|Ours is the same][, to be honest.|.|, yeah.]",
         "I was going to say the same [thing|as {other}][.|, actually.]",
         "[Sorry|Sorry, sorry], [I was on mute|my connection dropped|I missed that bit][.|, go on.]",
+        "[Yeah|Mm], [I'm with {other} on that|{other}'s right|what {other} said][.|, really.|"
+        ", yeah.]",
+        "[Not much|Nothing really|Nothing more] from me [on that|on this one|this time][.|, "
+        "sorry.|, thanks.]",
+        "[Oh|Ah], [I'd forgotten that|that reminds me|good point][.|, yeah.]",
+        "[Exactly|Precisely|Totally], [yeah|yes][.|, {other}.]",
     ),
 }
 
@@ -529,56 +875,34 @@ OPENINGS: dict[str, tuple[str, ...]] = {
         "",
         "",
         "",
-        "Honestly, ",
-        "In my experience ",
-        "In my experience, ",
-        "To be honest ",
-        "To be honest, ",
-        "tbh ",
-        "I think ",
-        "I feel ",
-        "I do feel ",
-        "From what I've seen, ",
-        "In my opinion ",
-        "Personally ",
-        "Sadly ",
-        "Where I work, ",
-        "In our Trust ",
-        "I'd say ",
-        "For what it's worth, ",
-        "Speaking from experience, ",
-        "Truthfully ",
-        "My honest view is ",
+        "",
+        "",
+        "[Honestly|Frankly|Truthfully|Sadly|Personally|Realistically][,|] ",
+        "[In|From] my [experience|own experience|time here|years here|area][,|] ",
+        "[To be honest|If I'm honest|Being honest|In all honesty][,|] ",
+        "[I think|I feel|I do feel|I'd say|I believe|I really think] ",
+        "[From what I've seen|From what I can see|As far as I can tell|As I see it], ",
+        "[In my opinion|In my view|My view is|My honest view is][,|] ",
+        "[Where I work|In our Trust|In my team|On my ward|In our department|Round here][,|] ",
+        "[For what it's worth|If it helps|Since you ask|Put simply], ",
+        "[Speaking from experience|Speaking personally|Speaking as a manager|Speaking as staff], ",
     ),
     "spoken": (
         "",
         "",
-        "Yeah, ",
-        "Yeah, I mean, ",
-        "I think ",
-        "I think, um, ",
-        "For me, ",
-        "For me personally, ",
-        "Honestly, ",
-        "I mean, ",
-        "So, ",
-        "So for us, ",
-        "From my side, ",
-        "Just to add, ",
-        "Just quickly, ",
-        "Building on what {other} said, ",
-        "Like {other} said, ",
-        "Picking up on {other}'s point, ",
-        "Going back to what {other} said, ",
-        "In our Trust, ",
-        "Where I work, ",
-        "Um, ",
-        "Er, so, ",
-        "Can I come in there? ",
-        "It's interesting, ",
-        "Well, ",
-        "OK, so, ",
-        "Speaking for my team, ",
+        "",
+        "[Yeah|Yes|Mm|Right][,|] [I mean, |so |]",
+        "[I think|I feel|I'd say|I reckon][, um,|] ",
+        "[For me|For me personally|For my team|For us][,|] ",
+        "[Honestly|Frankly|Truthfully|Realistically], ",
+        "[So|OK, so|Well|Right, so|Er, so|Um], ",
+        "[From my side|From where I sit|On my side|In my bit of it], ",
+        "[Just to add|Just quickly|Can I just add|If I can come in], ",
+        "[Building on|Picking up on|Going back to|Following on from] what {other} said, ",
+        "[Like|As] {other} [said|was saying|mentioned], ",
+        "[In our Trust|Where I work|In my organisation|In our service|At ours], ",
+        "[It's interesting|It's funny|It's strange], [because |]",
+        "[Speaking for my team|Speaking as a manager|Speaking as a nurse|Speaking personally], ",
     ),
 }
 
@@ -603,16 +927,19 @@ HEDGES: dict[str, tuple[str, ...]] = {
 # Context sentences: who is writing or speaking, with numbers and places; they carry no theme.
 ASIDES: dict[str, tuple[str, ...]] = {
     "written": (
-        "I work {place}.",
-        "Speaking as {a_role}.",
-        "[I've been|Been] in the NHS [{years} years|since {year}|a long time].",
-        "I'm fairly new to my [post|role|band].",
-        "I work across [two|three|{n_sites}] sites.",
-        "I've [worked|been] at [this Trust|the Trust] for {years} years.",
+        "[I work|I'm based|I'm mostly] {place}.",
+        "[Speaking as|Writing as|I'm] {a_role}[.| here.| by the way.]",
+        "[I've been|Been|I've worked] [in the NHS|in healthcare|in this job] [{years} years|since "
+        "{year}|a long time|for ages].",
+        "[I'm|I am] [fairly|quite|very|pretty] new to my [post|role|band|team].",
+        "[I work|I cover|I'm split] across [two|three|{n_sites}] [sites|hospitals|bases].",
+        "[I've worked|I've been|Been] [at this Trust|at the Trust|here] [for {years} years|since "
+        "{year}|{years} years now].",
         "[I'm|I am] {a_role} [on {ward}|in {dept}|based in {dept}].",
-        "[Band|I'm a band] {band}, [{years} years qualified|{years} years in post|"
-        "part time|full time].",
-        "[Came|I came] to the UK in {year} [to work in the NHS|as an IEN|from {country}].",
+        "[Band|I'm a band|Currently band] {band}, [{years} years qualified|{years} years in "
+        "post|part time|full time|nights mostly].",
+        "[Came|I came|Moved|I moved|Arrived] [to the UK|to England|here|over] in {year} [to work "
+        "in the NHS|as an IEN|from {country}|with my family].",
         "[Our|My] [ward|team|department] [has|is] [{years}|around {years}|over {years}] "
         "[staff|people|nurses] [and|,] [half|most|a lot] [are|of them are] [Global Majority|"
         "international recruits|from {country}].",
@@ -620,9 +947,11 @@ ASIDES: dict[str, tuple[str, ...]] = {
         "[years|months].",
     ),
     "spoken": (
-        "I'm {a_role} [on {ward}|in {dept}|over at {dept}].",
-        "I've been [qualified|in post|at my Trust] [{years} years|since {year}].",
-        "[For context|Just for context], I [work|'m based] [on {ward}|in {dept}|in the community].",
+        "[I'm|I am] {a_role} [on {ward}|in {dept}|over at {dept}].",
+        "[I've been|I've worked] [qualified|in post|at my Trust|in the NHS] [{years} years|since "
+        "{year}].",
+        "[For context|Just for context|By way of background], I [work|'m based] [on {ward}|in "
+        "{dept}|in the community].",
         "[I came over|I moved here] [from {country}|in {year}] [as an IEN|to work in the NHS|"
         "with my family].",
         "[On|Back on] {ward} [last week|the other week|{time_ago}], [it was|we were] [mad|"
@@ -707,37 +1036,41 @@ EXTRA_SLOTS: dict[str, tuple[str, ...]] = {
     "band": ("2", "3", "4", "5", "6", "7", "8a", "8b"),
 }
 
+# What it does to people: a clause's consequence, said after it; carries no theme of its own.
+TAILS = (
+    ", which [leaves|makes] [staff|people|colleagues|us] [feel|feeling] [let down|unheard|"
+    "demoralised|invisible|worn out]",
+    ", and [morale|confidence|trust in leaders] [suffers|is low|has dropped|takes a hit] [because of "
+    "it|as a result|]",
+    " - [it's|that's|which is] [demoralising|exhausting|disheartening|sad|wearing] [for "
+    "everyone|for the team|to watch|]",
+    ", [so|and so] [nothing|little|not much] [improves|gets better|shifts] [for|on] [the "
+    "ground|patients|staff]",
+)
+
 CONNECTORS: dict[str, tuple[str, ...]] = {
     "written": (
-        ". Also ",
-        ". On top of that ",
+        ". [Also|Plus|And|Then][,|] ",
+        ". [On top of that|Not only that|What's more|Added to that|Beyond that][,|] ",
         ", and ",
-        ". The other thing is ",
-        ". Plus ",
-        ". And ",
-        ". Also, ",
+        ", and [also|then|on top of that] ",
+        ". The [other|second|bigger|main] [thing|issue|problem] is [that |]",
         "; ",
-        ". Another thing, ",
-        ". Separately, ",
-        " - and ",
-        ". Not only that, ",
-        ". What's more, ",
-        ". Then ",
+        " - ",
+        ". [Separately|Another thing|Also worth saying|One more thing|Finally], ",
+        ". ",
+        ". ",
     ),
     "spoken": (
-        ". And ",
-        ", and ",
-        ". The other thing is ",
-        ". But also ",
-        ", and on top of that ",
-        ". And, um, ",
-        ". And then ",
-        ", but then again ",
-        ". And the other side of it is ",
-        ". I'd also say ",
-        ", and, like, ",
-        ". Oh, and ",
-        ". Then there's the fact that ",
+        ". And[,|, um,|] ",
+        ", and[, like,|] ",
+        ". The [other|other big|main] thing is[,|] ",
+        ". But [also|then|on the other hand], ",
+        ", and on top of that[,|] ",
+        ". And [then|the other side of it is|I'd also say], ",
+        ". [Oh, and|Also|Plus], ",
+        ". [Then there's the fact that|Add to that|And actually] ",
+        ". ",
     ),
 }
 
@@ -760,6 +1093,11 @@ CLOSINGS: dict[str, tuple[str, ...]] = {
         ". [Hope this helps|Hope that helps|Thanks for listening|Thanks for asking][.|!]",
         ". [Really|Very|So] [disappointing|frustrating|tiring|demoralising][.|!]",
         ". [Thanks|Thank you|Cheers][.|!]",
+        ". [We|Staff|People] [deserve|need|want] [better|more than this|to be listened to][.|!]",
+        ". [Please|I hope you] [do something|act|follow up] [with|on] [this|the results|what we say][.|!]",
+        ". [I|We] [really|genuinely] [hope|wish] [this|it] [changes|gets better|improves][.|!|, soon.]",
+        ". [Not sure|Unsure|No idea] what [else|more] to [say|suggest|add][.|!]",
+        ". [Anyway|Rant over|That is all|That's all from me][.|!|, thanks.]",
     ),
     "spoken": (
         ".",
@@ -859,7 +1197,7 @@ def _slot(name: str, picker: Picker) -> str:
     if name in _NUMBERS:
         low, high = _NUMBERS[name]
         return str(low + int(picker.uniform() * (high - low + 1)))
-    return picker.choice(SLOTS[name] if name in SLOTS else EXTRA_SLOTS[name])
+    return expand(picker.choice(SLOTS[name] if name in SLOTS else EXTRA_SLOTS[name]), picker)
 
 
 def fill(template: str, picker: Picker, context: Mapping[str, str]) -> str:
@@ -930,14 +1268,19 @@ def compose(
         text = fill(picker.choice(NO_THEME[register]), picker, context)
         return _roughen(text, picker) if register == "written" else text
     pool = PHRASINGS[_PHRASING.get()]
+    opening = fill(picker.choice(OPENINGS[register]), picker, context)
     clauses = []
     for theme in themes:
         first = picker.choice(pool[theme])
-        clauses.append(fill(picker.choice(HEDGES[register]) + first, picker, context))
-        if picker.chance(0.12):
+        hedge = picker.choice(HEDGES[register])
+        if (opening and not clauses) or first.startswith("I"):
+            hedge = ""  # no "I think I suspect", no "probably I'd never heard"
+        tail = picker.choice(TAILS) if picker.chance(0.2) else ""
+        clauses.append(fill(hedge + first + tail, picker, context))
+        if picker.chance(0.06):
             second = picker.choice([c for c in pool[theme] if c != first])
             clauses.append(fill(second, picker, context))
-    text = fill(picker.choice(OPENINGS[register]), picker, context) + clauses[0]
+    text = opening + clauses[0]
     for clause in clauses[1:]:
         text += fill(picker.choice(CONNECTORS[register]), picker, context) + clause
     text = _capitalise(text) + fill(picker.choice(CLOSINGS[register]), picker, context)
