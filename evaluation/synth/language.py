@@ -1040,7 +1040,8 @@ EXTRA_SLOTS: dict[str, tuple[str, ...]] = {
 TAILS = (
     ", which [leaves|makes] [staff|people|colleagues|us] [feel|feeling] [let down|unheard|"
     "demoralised|invisible|worn out]",
-    ", and [morale|confidence|trust in leaders] [suffers|is low|has dropped|takes a hit] [because of "
+    ", and [morale|confidence|trust in leaders] [suffers|is low|has dropped|takes a hit] "
+    "[because of "
     "it|as a result|]",
     " - [it's|that's|which is] [demoralising|exhausting|disheartening|sad|wearing] [for "
     "everyone|for the team|to watch|]",
@@ -1094,8 +1095,10 @@ CLOSINGS: dict[str, tuple[str, ...]] = {
         ". [Really|Very|So] [disappointing|frustrating|tiring|demoralising][.|!]",
         ". [Thanks|Thank you|Cheers][.|!]",
         ". [We|Staff|People] [deserve|need|want] [better|more than this|to be listened to][.|!]",
-        ". [Please|I hope you] [do something|act|follow up] [with|on] [this|the results|what we say][.|!]",
-        ". [I|We] [really|genuinely] [hope|wish] [this|it] [changes|gets better|improves][.|!|, soon.]",
+        ". [Please|I hope you] [do something|act|follow up] [with|on] "
+        "[this|the results|what we say][.|!]",
+        ". [I|We] [really|genuinely] [hope|wish] [this|it] "
+        "[changes|gets better|improves][.|!|, soon.]",
         ". [Not sure|Unsure|No idea] what [else|more] to [say|suggest|add][.|!]",
         ". [Anyway|Rant over|That is all|That's all from me][.|!|, thanks.]",
     ),
