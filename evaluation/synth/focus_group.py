@@ -230,6 +230,8 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
     """A session following :data:`TOPIC_GUIDE`, at least 150 turns long."""
     participants = _participants(rng)
     picker = Picker(rng)
+    # wording has its own stream: the same turns and themes whichever phrasings say them
+    words = Picker(np.random.default_rng(rng.integers(2**62)))
     speakers = participants["speaker_id"].tolist()
     talkativeness = (rng.gamma(2.0, 1.0, size=len(speakers)) + 0.3).tolist()
     turns: list[Turn] = []
@@ -242,7 +244,7 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
         clock += max(2, round(len(text.split()) / 2.6 + 1.0 + 3.0 * picker.uniform()))
 
     def probe() -> str:
-        return fill(picker.choice(PROBES), picker, {"other": last_participant or speakers[0]})
+        return fill(words.choice(PROBES), words, {"other": last_participant or speakers[0]})
 
     def participant_turn(topic: Topic) -> None:
         nonlocal last_participant
@@ -259,7 +261,7 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
         else:
             count = 2 if picker.chance(TWO_THEME_SHARE) else 1
             themes = picker.sample(_speaker_weights(participants.iloc[index], topic), count)
-        say(speaker, compose(themes, "spoken", picker, context), tuple(themes))
+        say(speaker, compose(themes, "spoken", words, context), tuple(themes))
         last_participant = speaker
 
     say(FACILITATOR, OPENING)

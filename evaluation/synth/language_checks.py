@@ -84,8 +84,8 @@ def rule_f1_by_phrasing(
 ) -> pd.DataFrame:
     """Rule macro and micro F1 on a wave worded normally and on the same wave held back.
 
-    Both waves have the same respondents, themes and transcript structure (the same seeds); only
-    the theme clauses differ. Returns ``phrasings, macro_f1, micro_f1``.
+    Both waves have the same respondents, planted themes and transcript structure (wording has
+    its own random stream); only the words differ. Returns ``phrasings, macro_f1, micro_f1``.
     """
     from evaluation.synth.wave import generate_wave
 
