@@ -1272,7 +1272,7 @@ def compose(
         return _roughen(text, picker) if register == "written" else text
     pool = PHRASINGS[_PHRASING.get()]
     opening = fill(picker.choice(OPENINGS[register]), picker, context)
-    clauses = []
+    clauses: list[str] = []
     for theme in themes:
         first = picker.choice(pool[theme])
         hedge = picker.choice(HEDGES[register])
