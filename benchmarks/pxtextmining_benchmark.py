@@ -85,7 +85,7 @@ class StrongBaselineCoder(BaselineCoder):
         y = self.binarizer_.fit_transform(code_sets)
         pipeline = make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-            OneVsRestClassifier(LinearSVC(class_weight="balanced")),
+            OneVsRestClassifier(LinearSVC(class_weight="balanced", random_state=0)),
         )
         search = GridSearchCV(
             pipeline,

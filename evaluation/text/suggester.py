@@ -141,7 +141,13 @@ class CodeSuggester(BaseEstimator):
         return FeatureUnion(parts)
 
     def _model(self) -> LinearSVC:
-        return LinearSVC(C=self.C, class_weight=self.class_weight, dual=True, tol=self.tol)
+        return LinearSVC(
+            C=self.C,
+            class_weight=self.class_weight,
+            dual=True,
+            tol=self.tol,
+            random_state=self.random_state,  # liblinear shuffles: seeded, runs repeat exactly
+        )
 
     def _fit_code(self, X, y: np.ndarray) -> tuple[LinearSVC | None, float, float, float]:
         """Base model, Platt slope and intercept, threshold for one code's 0/1 labels ``y``."""
