@@ -17,7 +17,7 @@ import pandas as pd
 from evaluation.io.survey import survey_from_cells
 from evaluation.synth import generate_survey
 from evaluation.synth.free_text import BASE_WEIGHTS, draw_themes
-from evaluation.synth.language import THEMES, compose
+from evaluation.synth.language import THEMES, compose, phrasings
 from evaluation.synth.streams import Picker
 
 WAVE = 2025
@@ -48,19 +48,24 @@ def survey_frame(size: int, work: Path | str) -> pd.DataFrame:
     return frame
 
 
-def synthetic_comments(n: int, seed: int = SEED) -> tuple[list[str], list[set[str]]]:
+def synthetic_comments(
+    n: int, seed: int = SEED, held_back: bool = False
+) -> tuple[list[str], list[set[str]]]:
     """``n`` synthetic free-text answers and their true themes, drawn as the generator does.
 
     Themes per answer (0, 1 or 2) and their relative weights follow the generator's
-    ``comment_change`` field; the wording comes from the synthetic language module.
+    ``comment_change`` field; the wording comes from the synthetic language module, with its
+    held-back phrasings if ``held_back`` (the same themes either way: wording has its own stream).
     """
     picker = Picker(np.random.default_rng(seed))
+    words = Picker(np.random.default_rng([seed, 1]))
     weights = np.array([BASE_WEIGHTS["comment_change"][t] for t in THEMES])
     texts, truth = [], []
-    for _ in range(n):
-        themes = draw_themes(weights, picker)
-        texts.append(compose(themes, "written", picker))
-        truth.append(set(themes))
+    with phrasings("held_back" if held_back else "normal"):
+        for _ in range(n):
+            themes = draw_themes(weights, picker)
+            texts.append(compose(themes, "written", words))
+            truth.append(set(themes))
     return texts, truth
 
 

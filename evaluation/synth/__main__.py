@@ -22,6 +22,12 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument(
         "--survey-only", action="store_true", help="skip the focus group and codings"
     )
+    parser.add_argument(
+        "--phrasings",
+        choices=("normal", "held_back"),
+        default="normal",
+        help="theme wording: normal, or held back from the rule patterns",
+    )
     args = parser.parse_args(argv)
     out = generate_wave(
         args.wave,
@@ -30,6 +36,7 @@ def main(argv: list[str] | None = None) -> Path:
         args.out,
         with_text=not args.no_text,
         with_focus_group=not args.survey_only,
+        phrasings=args.phrasings,
     )
     print(out)
     return out

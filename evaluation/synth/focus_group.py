@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.synth.free_text import MULTIPLIERS
-from evaluation.synth.language import THEMES, compose
+from evaluation.synth.language import THEMES, compose, fill
 from evaluation.synth.parameters import MANAGER_LEVELS, ROLE_LEVELS
 from evaluation.synth.streams import Picker
 
@@ -103,14 +103,30 @@ TOPIC_GUIDE = (
     ),
 )
 
+# Facilitator probes, composed like the participants' turns ("[a|b]" alternatives).
 PROBES = (
-    "Can you say a bit more about that?",
-    "Does anyone else recognise that?",
-    "Thank you. Is there anyone who hasn't spoken yet who'd like to come in?",
-    "How does that compare with other people's experience?",
-    "That's really helpful, thank you.",
-    "Anything else on this before we move on?",
-    "Mm. And what was the impact of that?",
+    "[Can you|Could you|Would you mind if I asked you to] say a [bit|little] more about "
+    "[that|what happened|why|how that felt], {other}?",
+    "[Does anyone else|Do others|Does anybody] [recognise that|feel the same|have a similar "
+    "story|see it differently][?| in their organisation?| where they work?]",
+    "[Thank you|Thanks|Thanks for that][, {other}|]. Is there anyone who hasn't [spoken|come "
+    "in] yet who'd like to [come in|add something|say something][?| on this?]",
+    "How does that compare with [other people's experience|what others have seen|your own "
+    "organisations|what {other} described][?| here?| in your area?]",
+    "[That's really helpful|That's so useful|That's helpful|That's really interesting], "
+    "[thank you|thanks][.| for sharing.| {other}.]",
+    "[Anything else|Anything more|Any other thoughts|Any last points] on [this|that|this "
+    "topic|this bit] before we [move on|go to the next question|carry on]?",
+    "[Mm|OK|Right|I see]. And what was the [impact|effect|result] of that [on you|on the "
+    "team|for staff|for patients]?",
+    "[Just to check I've understood|So if I've got that right|Can I check], [you're "
+    "saying|that's|{other}, you mean] [it depends on the manager|it varies a lot|it's not "
+    "consistent|it's getting better|nothing changed]?",
+    "[I'm conscious of time|We've got about ten minutes on this|We're nearly at time on "
+    "this], [so|but] [one more|a last|a quick] [thought|point|comment] [on this|from "
+    "anyone|from someone who hasn't spoken]?",
+    "[Thank you, {other}|Thanks, {other}|Thanks for that, {other}]. [Anyone want to build on "
+    "that|Any reactions to that|Does that ring true for others]?",
 )
 OPENING = (
     "Thanks everyone for coming. As a reminder, we're recording, everything will be "
@@ -214,6 +230,8 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
     """A session following :data:`TOPIC_GUIDE`, at least 150 turns long."""
     participants = _participants(rng)
     picker = Picker(rng)
+    # wording has its own stream: the same turns and themes whichever phrasings say them
+    words = Picker(np.random.default_rng(rng.integers(2**62)))
     speakers = participants["speaker_id"].tolist()
     talkativeness = (rng.gamma(2.0, 1.0, size=len(speakers)) + 0.3).tolist()
     turns: list[Turn] = []
@@ -224,6 +242,9 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
         nonlocal clock
         turns.append(Turn(len(turns) + 1, speaker, clock, text, themes))
         clock += max(2, round(len(text.split()) / 2.6 + 1.0 + 3.0 * picker.uniform()))
+
+    def probe() -> str:
+        return fill(words.choice(PROBES), words, {"other": last_participant or speakers[0]})
 
     def participant_turn(topic: Topic) -> None:
         nonlocal last_participant
@@ -240,7 +261,7 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
         else:
             count = 2 if picker.chance(TWO_THEME_SHARE) else 1
             themes = picker.sample(_speaker_weights(participants.iloc[index], topic), count)
-        say(speaker, compose(themes, "spoken", picker, context), tuple(themes))
+        say(speaker, compose(themes, "spoken", words, context), tuple(themes))
         last_participant = speaker
 
     say(FACILITATOR, OPENING)
@@ -252,9 +273,9 @@ def generate_focus_group(rng: np.random.Generator, source_id: str = SOURCE_ID) -
             for reply in range(replies):
                 participant_turn(topic)
                 if reply < replies - 1 and picker.chance(0.2):
-                    say(FACILITATOR, picker.choice(PROBES))
+                    say(FACILITATOR, probe())
         while len(turns) - first < MIN_TURNS_PER_TOPIC:
-            say(FACILITATOR, picker.choice(PROBES))
+            say(FACILITATOR, probe())
             for _ in range(3):
                 participant_turn(topic)
     say(FACILITATOR, CLOSING)

@@ -115,6 +115,8 @@ def free_text_answers(
     }
     answered = {field: rng.random(len(frame)) < rates[field] for field in TEXT_FIELDS}
     picker = Picker(rng)
+    # wording has its own stream: the same themes whichever phrasings say them
+    words = Picker(np.random.default_rng(rng.integers(2**62)))
     ids = frame["respondent_id"].to_numpy()
     columns: dict[str, pd.Series] = {}
     rows: list[tuple[int, int, int, str]] = []
@@ -123,7 +125,7 @@ def free_text_answers(
         texts = np.full(len(frame), None, dtype=object)
         for i in np.flatnonzero(answered[field]):
             themes = draw_themes(weights[i], picker)
-            texts[i] = compose(themes, "written", picker)
+            texts[i] = compose(themes, "written", words)
             rows.extend((int(i), field_index, THEMES.index(t), t) for t in themes)
         columns[field] = pd.Series(texts, index=frame.index, dtype="string")
     rows.sort()

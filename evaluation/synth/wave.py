@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.synth import language
 from evaluation.synth.coders import CODERS, code_transcript
 from evaluation.synth.focus_group import SOURCE_ID, FocusGroup, generate_focus_group
 from evaluation.synth.parameters import wave_parameters
@@ -98,14 +99,23 @@ def generate_wave(
     *,
     with_text: bool = True,
     with_focus_group: bool = True,
+    phrasings: str = "normal",
 ) -> Path:
     """Generate the synthetic wave ``wave`` into the folder ``out`` and return the folder.
 
     ``with_text=False`` leaves the free-text answers blank and ``with_focus_group=False`` skips
     the transcript and codings: the fast path for very large samples (other files unchanged).
     Existing files of the same names are overwritten; nothing else in ``out`` is touched.
+    ``phrasings="held_back"`` words the themes with :data:`evaluation.synth.language.HELD_BACK`
+    (phrasings the codebook's rules were not written from), to test rules on unseen wording.
     """
-    out = Path(out)
+    with language.phrasings(phrasings):
+        return _generate_wave(wave, respondents, seed, Path(out), with_text, with_focus_group)
+
+
+def _generate_wave(
+    wave: int, respondents: int, seed: int, out: Path, with_text: bool, with_focus_group: bool
+) -> Path:
     params = wave_parameters(wave)
     survey = generate_survey(wave, respondents, seed, with_text=with_text)
     write_survey_csv(survey.frame, out / SURVEY_FILE)
