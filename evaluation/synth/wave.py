@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.synth import language
+import evaluation.synth.language as language
 from evaluation.synth.coders import CODERS, code_transcript
 from evaluation.synth.focus_group import SOURCE_ID, FocusGroup, generate_focus_group
 from evaluation.synth.parameters import wave_parameters
