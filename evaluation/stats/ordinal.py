@@ -500,7 +500,7 @@ def drop_small_groups(
     keep = [i for i in range(len(design.terms)) if i not in small]
     reduced = replace(
         design,
-        X=design.X[np.ix_(cells, keep)],
+        X=design.X[np.ix_(cells, np.array(keep, dtype=int))],
         outcome=design.outcome[cells],
         freq=design.freq[cells],
         terms=[design.terms[i] for i in keep],

@@ -274,11 +274,12 @@ def fit_logistic(
     label = interval_label(alpha)
     method = "logistic regression (GLM binomial, logit link) fitted on collapsed counts; "
     n_clusters = design.n_clusters
-    clustered = design.cluster is not None and n_clusters is not None and n_clusters >= min_clusters
-    if clustered:
+    cluster = design.cluster
+    clustered = cluster is not None and n_clusters is not None and n_clusters >= min_clusters
+    if clustered and cluster is not None:
         fitted = np.asarray(fit.fittedvalues)
         scores = exog * (freq * (y[cells] - fitted))[:, None]
-        cov = cluster_robust_cov(bread, scores, design.cluster[cells], int(freq.sum()))
+        cov = cluster_robust_cov(bread, scores, cluster[cells], int(freq.sum()))
         method += f"cluster-robust (sandwich) errors over {n_clusters} clusters; {label}"
     else:
         cov = bread
@@ -292,8 +293,8 @@ def fit_logistic(
     table = coefficient_table(names, params, cov, [None, *design.terms], kinds, alpha)
     table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
     table["wcb_p_value"], table["wcb_ci_low"], table["wcb_ci_high"] = np.nan, np.nan, np.nan
-    if wild_bootstrap and clustered:
-        boot = ScoreBootstrap(exog, y[cells], freq, design.cluster[cells])
+    if wild_bootstrap and clustered and cluster is not None:
+        boot = ScoreBootstrap(exog, y[cells], freq, cluster[cells])
         position = np.cumsum(kept) - 1  # column of each full parameter in the reduced exog
         wcb = np.full((len(table), 3), np.nan)
         for i, row in enumerate(table.itertuples()):

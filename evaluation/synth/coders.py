@@ -53,7 +53,7 @@ def code_transcript(
 ) -> pd.DataFrame:
     """The coded segments of one coder: one row per (participant turn, code applied)."""
     picker = Picker(rng)
-    rows = []
+    rows: list[dict[str, object]] = []
     for turn, (start, end) in zip(group.turns, group.offsets(), strict=True):
         if turn.speaker == FACILITATOR:
             continue

@@ -140,7 +140,7 @@ def _barriers(params: WaveParameters, mix: pd.DataFrame) -> dict[str, object]:
 
 def _funnel(params: WaveParameters, r: float) -> dict[str, object]:
     """P(reported_it is asked | group): a Yes to experienced or witnessed survives non-response."""
-    asked = {}
+    asked: dict[str, object] = {}
     for group in GROUPS:
         pe, pn = params.experienced_racism[group], params.witnessed_if_not_experienced[group]
         pw = params.witnessed_if_experienced
@@ -421,4 +421,4 @@ def build_truth(
     changes = _changes(params, effects)
     if changes is not None:
         truth["changes_from_previous_wave"] = changes
-    return _rounded(truth)
+    return _rounded(truth)  # type: ignore[return-value]  # a dict stays a dict

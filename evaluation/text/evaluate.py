@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ def score_sets(
     if len(truth) != len(predicted):
         raise ValueError("truth and predicted differ in length")
 
-    def indicators(sets: list[set[str]]) -> dict[str, np.ndarray]:
+    def indicators(sets: Sequence[Iterable[str]]) -> dict[str, np.ndarray]:
         # one pass over the sets' members (not one per code over every unit)
         where: dict[str, list[int]] = {}
         for i, members in enumerate(sets):
@@ -111,7 +112,7 @@ def cross_validate_coder(
     code_sets = [set(c) for c in code_sets]
     codes = sorted(set().union(*code_sets)) if codes is None else list(codes)
     is_factory = isinstance(coder, type) or not hasattr(coder, "fit")
-    make = coder if is_factory else (lambda: clone(coder))
+    make: Callable[[], Any] = coder if is_factory else (lambda: clone(coder))  # type: ignore[assignment]
     predictions: list[set[str]] = [set() for _ in texts]
     fit_seconds = fit_cpu = 0.0
     for train, test in KFold(n_splits, shuffle=True, random_state=seed).split(texts):
