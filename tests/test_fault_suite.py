@@ -39,7 +39,7 @@ import pandas as pd
 import pytest
 
 from evaluation.paths import SURVEY_DATA
-from evaluation.report import RUN_DIR_ENV
+from evaluation.publishing.context import RUN_DIR_ENV
 
 pytestmark = [
     pytest.mark.slow,
