@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from evaluation.instrument import Instrument, load_instrument
+from evaluation.publishing.context import RUN_DIR_ENV
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,18 @@ def survey_csv(tmp_path: Path, instrument: Instrument) -> Path:
     path = tmp_path / "survey.csv"
     make_survey_cells(instrument).to_csv(path, index=False)
     return path
+
+
+def processes_of(run_dir_prefix: str) -> list[int]:
+    """Processes whose environment names a run folder under this prefix (kernels, workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(v.startswith(f"{RUN_DIR_ENV}={run_dir_prefix}".encode()) for v in environ):
+            found.append(int(entry.name))
+    return found

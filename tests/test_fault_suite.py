@@ -37,9 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import processes_of
 
 from evaluation.paths import SURVEY_DATA
-from evaluation.publishing.context import RUN_DIR_ENV
 
 pytestmark = [
     pytest.mark.slow,
@@ -137,26 +137,11 @@ def _no_traceback(output: str) -> None:
     assert "Traceback" not in output, output[-3000:]
 
 
-def _processes_of(prefix: str) -> list[int]:
-    """Processes whose environment names a run folder under ``prefix`` (kernels, workers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(v.startswith(f"{RUN_DIR_ENV}={prefix}".encode()) for v in environ):
-            found.append(int(entry.name))
-    return found
-
-
 def _wait_no_processes(prefix: str, seconds: float = 30) -> list[int]:
     deadline = time.monotonic() + seconds
-    while _processes_of(prefix) and time.monotonic() < deadline:
+    while processes_of(prefix) and time.monotonic() < deadline:
         time.sleep(0.5)
-    return _processes_of(prefix)
+    return processes_of(prefix)
 
 
 def _write_config(wave: Path, name: str, output: Path, **keys: object) -> Path:

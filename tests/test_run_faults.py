@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import processes_of
 
 from evaluation.pipeline.run import RUN_LOCK, remove_stale_runs
-from evaluation.publishing.context import RUN_DIR_ENV
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
@@ -42,21 +42,6 @@ def test_stale_run_folders_are_removed_and_live_ones_kept(tmp_path):
         holder.wait()
     with open(live / RUN_LOCK) as handle:  # the lock dies with its process
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _processes_of(run_dir_prefix: str) -> list[int]:
-    """Processes whose environment names a run folder under this prefix (drivers' kernels)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(v.startswith(f"{RUN_DIR_ENV}={run_dir_prefix}".encode()) for v in environ):
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.mark.slow
@@ -88,9 +73,9 @@ def test_sigterm_mid_run_cleans_up_and_keeps_nothing_personal(tmp_path):
     assert not list(parent.rglob("_work"))  # no respondent-level cache anywhere
     assert not (parent / "region").exists()  # nothing published
     deadline = time.monotonic() + 30
-    while _processes_of(str(parent)) and time.monotonic() < deadline:
+    while processes_of(str(parent)) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _processes_of(str(parent)) == []  # no kernel or worker outlives the run
+    assert processes_of(str(parent)) == []  # no kernel or worker outlives the run
 
 
 def test_the_manifest_keeps_no_free_text_value():
