@@ -58,8 +58,9 @@ def _wave(tmp: Path) -> Path:
     (folder / "names.txt").write_text(f"{NAME}\n")
     transcript = folder / "focus_group" / "focus_group_01.txt"
     text = transcript.read_text(encoding="utf-8")
-    marker = "P10: So, you know,"
-    text = text.replace(marker, f"P10: I asked {NAME} ({EMAIL}) and so, you know,", 1)
+    marker = "P10: "  # the participant's first turn: a name and an e-mail at its start
+    assert marker in text
+    text = text.replace(marker, f"P10: I asked {NAME} ({EMAIL}) and so, you know, ", 1)
     transcript.write_text(text, encoding="utf-8")
     survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
     first = survey.index[survey["comment_change"].str.strip() != ""][0]
@@ -148,7 +149,7 @@ def test_a_project_coded_elsewhere_lands_every_passage_exactly(tmp_path: Path) -
     participant = [t for t in turns if len(t) > 40][2:14]
     coded = [
         ("focus_group_01", "Thanks everyone for coming", book["structure_and_legitimacy"]),
-        ("focus_group_01", "and so, you know, there was a launch event", book["uneven_awareness"]),
+        ("focus_group_01", "and so, you know, ", book["uneven_awareness"]),
         ("focus_group_01", "I asked [name] ([email])", book["inconsistent_accountability"]),
         (answer_id, "said: ", book["submission_burden"]),
         (answer_id, "[name] in HR ([email])", book["capability_gaps"]),
