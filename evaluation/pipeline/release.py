@@ -106,23 +106,27 @@ def protect_run(
     rerun: Callable[[set[int]], dict[str, float]],
     min_cell: int = 11,
     protection: int = DEFAULT_PROTECTION,
+    label: str = "report",
 ) -> dict[str, float]:
     """Protect a finished run's tables over the whole run, re-run what changed, then gate.
 
     ``rerun(sections)`` runs again the notebooks of those sections (their timings are
-    returned). Writes ``release_audit.json`` in the run folder; raises
-    :class:`ReleaseAuditError` when the audit still finds an exposed cell.
+    returned). ``label`` names the report in the audit's findings: the published folder's name,
+    not the run's temporary one, so two runs of the same inputs write the same file. Writes
+    ``release_audit.json`` in the run folder; raises :class:`ReleaseAuditError` when the audit
+    still finds an exposed cell.
     """
     timings: dict[str, float] = {"release_protection": 0.0}
     work = run_dir / "_work"
     path = work / RELEASE_SUPPRESSION
     decisions: dict[str, list] = json.loads(path.read_text()) if path.exists() else {}
+    entry = [(run_dir, None, label)]
     first = None
     added, added_counts, rounds = 0, 0, 0
     for _ in range(MAX_PASSES):  # a re-run notebook may suppress a little differently: again
         start = time.perf_counter()
         reuse = first.model_before if first else None
-        result = protect_release([run_dir], frame, protection, min_cell, reuse=reuse)
+        result = protect_release(entry, frame, protection, min_cell, reuse=reuse)
         timings["release_protection"] += time.perf_counter() - start
         first = first or result
         rounds += result.rounds
@@ -142,7 +146,7 @@ def protect_run(
             timings[f"{name} (again)"] = timings.get(f"{name} (again)", 0.0) + seconds
     assert first is not None
     result = first
-    note = gate([run_dir], frame, protection, min_cell, reuse=result.model_before)
+    note = gate(entry, frame, protection, min_cell, reuse=result.model_before)
     note["pass"] = {
         "cells_checked_before": len(result.before),
         "exposed_before": int(result.before["exposed"].sum()) if len(result.before) else 0,

@@ -452,6 +452,7 @@ def run_report(
                 executed, parameters, notebook_workers, False, "again", tmp,
             ),
             min_cell=config.min_cell,
+            label=final.name,
         )  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()
