@@ -578,14 +578,8 @@ def test_a_list_item_answer_and_a_long_transcript_publish(base):
         assert b"the rota, always the rota" in themes  # kept, as a coded passage
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="themes/ CSVs do not neutralise formula cells yet (helper 'quotes' owns it): the "
-    "final audit refuses the whole report instead of publishing it safely",
-)
 def test_formula_cells_in_answers_publish_neutralised(base):
-    with trial("hostile file", "formula cells in answers: publish, neutralised") as entry:
-        entry["known_issue"] = "themes/ CSVs keep formula cells; the audit refuses the report"
+    with trial("hostile file", "formula cells in answers: publish, neutralised"):
         report = _publish_shapes(base, "formulas", formulas=True)
         themes = b"".join(p.read_bytes() for p in report.rglob("themes/*.csv"))
         assert b"HYPERLINK" in themes  # the check below has teeth
