@@ -70,8 +70,8 @@ def published_tables(report_dir: Path | str) -> list[Path]:
 
 
 def theme_files(report_dir: Path | str) -> list[Path]:
-    """Every ``themes/*.csv`` (coded passages, for the evaluation team): checked for personal data,
-    not for cell sizes, since they list passages, not counts."""
+    """Every ``themes/*.csv`` (the restricted tier): checked for personal data, and for cell sizes
+    where ``themes/index.json`` declares the file's counts."""
     return sorted(p for p in Path(report_dir).rglob("*.csv") if p.parent.name == "themes")
 
 

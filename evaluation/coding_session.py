@@ -40,8 +40,14 @@ from evaluation.text.codings import (
     read_wave_codings,
 )
 from evaluation.text.evaluate import cross_validate_coder, units_code_sets
-from evaluation.text.rules import RULE_CODER, RuleCoder
-from evaluation.text.segments import answer_units, coded_units, segment_id, turn_units
+from evaluation.text.rules import RuleCoder
+from evaluation.text.segments import (
+    answer_units,
+    coded_units,
+    is_machine_coder,
+    segment_id,
+    turn_units,
+)
 from evaluation.text.suggester import CodeSuggester
 
 DECISION_CHOICES = ("accept", "reject", "add")
@@ -208,7 +214,8 @@ def open_session(config: Path | str, coder: str, other: str | None = None) -> Co
         others = [
             p.stem.removeprefix("codings_")
             for p in sorted(wave.folder.glob("codings_*.csv"))
-            if p.stem.removeprefix("codings_") not in (coder_id(coder), RULE_CODER)
+            if p.stem.removeprefix("codings_") != coder_id(coder)
+            and not is_machine_coder(p.stem.removeprefix("codings_"))
         ]
         other = others[0] if len(others) == 1 else None
     return session_from_frames(
@@ -351,7 +358,7 @@ def agreement_table(session: CodingSession, n_boot: int = 200) -> pd.DataFrame:
     or shared passages. The machine ``rules`` coder is never one of the two."""
     columns = ["code_id", "n_units", "prevalence", "percent_agreement", "kappa", "alpha", "flag"]
     other = session.other
-    if other is None or RULE_CODER in (other, session.coder):
+    if other is None or is_machine_coder(other) or is_machine_coder(session.coder):
         return pd.DataFrame(columns=columns)
     both = reviewed_mask(session, session.coder) & reviewed_mask(session, other)
     units = session.units[both].reset_index(drop=True)

@@ -25,6 +25,7 @@ from evaluation.pipeline.config import EvaluationConfig
 
 RUN_FILE = "run.json"
 WORK_DIR = "_work"
+RELEASE_SUPPRESSION = "release_suppression.json"  # the release pass's decisions, in _work/
 SURVEY_CACHE = "survey.parquet"
 PREVIOUS_CACHE = "previous_survey.parquet"
 ACCOUNT_CACHE = "row_account.csv"
@@ -66,20 +67,14 @@ def _redacted_codings(
     folder: Path | None,
     raw_sources: dict[str, str],
     names: tuple[str, ...],
-    group: object | None = None,
-    cleared: frozenset[str] = frozenset(),
-    redacted_sources: dict[str, str] | None = None,
+    group: object | None,
+    cleared: frozenset[str],
+    redacted_sources: dict[str, str],
 ) -> dict[str, pd.DataFrame]:
     """Human codings (``codings_<coder>.csv``) of transcripts and free-text answers, on the
     redacted texts (see :func:`evaluation.text.codings.read_wave_codings`)."""
     from evaluation.text.codings import read_wave_codings
 
-    if redacted_sources is None:  # transcripts only: redact them as the turns were
-        from evaluation.redact import redact_turns
-
-        pseudonymised = getattr(group, "sources", raw_sources)
-        empty = pd.DataFrame({"source_id": [], "start": [], "end": [], "text": []})
-        _, redacted_sources, _ = redact_turns(empty, pseudonymised, names, cleared)
     return read_wave_codings(folder, redacted_sources, raw_sources, group, names, cleared)
 
 

@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.disclosure import MARKER, TOTAL_LABELS, TableSpec
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, TOTAL_LABELS, TableSpec
 
 DEFAULT_PROTECTION = 3
 """A suppressed cell whose feasible interval is narrower than this many respondents fails."""
@@ -443,7 +443,7 @@ def model_release(
     report_dirs: Iterable,
     frame: pd.DataFrame,
     residuals: dict[str, np.ndarray] | None = None,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     reuse: ReleaseModel | None = None,
 ) -> ReleaseModel:
     """Every modelled count cell of every published table under ``report_dirs`` (one release).
@@ -715,7 +715,7 @@ def attack_report(
     frame: pd.DataFrame,
     protection: int = DEFAULT_PROTECTION,
     residuals: dict[str, np.ndarray] | None = None,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     binding: bool = False,
     reuse: ReleaseModel | None = None,
 ) -> tuple[pd.DataFrame, ReleaseModel]:
@@ -740,7 +740,6 @@ class Protection:
     rounds: int
     seconds: float
     unprotectable: list[str] = field(default_factory=list)
-    model_before: ReleaseModel | None = None
     count_columns: set[str] = field(default_factory=set)  # the tables' denominators and counts
 
     @property
@@ -776,7 +775,7 @@ def _apply_hides(path: Path, cells: Sequence[tuple[int, str]], min_cell: int) ->
 
 
 def hide_cells(
-    table: pd.DataFrame, cells: Iterable[Sequence], declared: dict, min_cell: int = 11
+    table: pd.DataFrame, cells: Iterable[Sequence], declared: dict, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """``table`` with the ``(CSV row, column)`` cells hidden and suppressed again with its
     declared structure: the cells computed from them go too, and a second cell wherever a
@@ -810,7 +809,7 @@ def protect_release(
     report_dirs: Sequence,
     frame: pd.DataFrame,
     protection: int = DEFAULT_PROTECTION,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     residuals: dict[str, np.ndarray] | None = None,
     writable: Iterable[Path | str] | None = None,
     max_rounds: int = 40,
@@ -896,7 +895,7 @@ def protect_release(
     }
     count_columns = {c.column for c in cells}
     return Protection(before, after, model, added, rounds, time.perf_counter() - start,
-                      sorted(set(stuck)), model, count_columns)  # fmt: skip
+                      sorted(set(stuck)), count_columns)  # fmt: skip
 
 
 def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, list[str]]:
@@ -908,7 +907,7 @@ def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, l
     return out
 
 
-def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = 11) -> str:
+def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = DEFAULT_MIN_CELL) -> str:
     """The closing note: cells checked, the narrowest interval, and what is exposed."""
     if intervals.empty:
         return f"attack audit: no suppressed cells in {len(model.modelled)} modelled tables"

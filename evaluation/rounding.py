@@ -52,7 +52,7 @@ def decimals(column: str, columns: list[str]) -> int:
         return PCT_DECIMALS
     percent_table = any(is_percentage(c) for c in columns)
     plain_interval = column.lower() in ("ci_low", "ci_high")
-    if percent_table and plain_interval and not column.lower().startswith(("or_", "wcb_")):
+    if percent_table and plain_interval:
         return PCT_DECIMALS
     return OTHER_DECIMALS
 
@@ -76,5 +76,4 @@ def round_published(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.round(places)
         elif values.dtype == object:
             out[column] = values.map(lambda v, p=places: _round_cell(v, p))
-    out.attrs = dict(frame.attrs)
     return out

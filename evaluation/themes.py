@@ -37,7 +37,6 @@ build`` refreshes it without losing a sign-off; the report shows only signed-off
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -46,8 +45,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from evaluation.disclosure import MARKER, TableSpec, audit_table, suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, TableSpec, audit_table, suppress
 from evaluation.errors import InputError
+from evaluation.io.transcripts import is_facilitator
 from evaluation.safe_output import safe_path, write_csv
 from evaluation.text import quotes as quote_tools
 from evaluation.text.codebook import Codebook, load_codebook
@@ -71,7 +71,6 @@ if TYPE_CHECKING:
 RESPONDENT_ATTRIBUTE = "role_level"
 PARTICIPANT_ATTRIBUTES = ("role_level", "org_type", "ethnicity_group")
 THEMES_DIR = "themes"
-THEMES_INDEX = "index.json"
 QUOTES_DIR = "quotes"
 QUOTE_BANK = "quote_bank.csv"
 HELD_MARKER = "[held for review]"
@@ -79,8 +78,9 @@ FREE_TEXT_KIND = "free_text"
 
 
 def _is_facilitator(speakers: pd.Series) -> pd.Series:
-    """Facilitators are F, or F1, F2... once pseudonymised (:mod:`evaluation.io.transcripts`)."""
-    return speakers.astype("string").str.fullmatch(r"F\d*").fillna(False).astype(bool)
+    """Facilitators are F, or F1, F2... once pseudonymised (the rule of
+    :func:`evaluation.io.transcripts.is_facilitator`), for a column of speakers."""
+    return speakers.map(is_facilitator).astype(bool)
 
 
 # -- the restricted tier ----------------------------------------------------------------------
@@ -119,22 +119,16 @@ def _describe(
     folder: Path, name: str, description: str, frame: pd.DataFrame, declared: object
 ) -> None:
     """Record ``themes/<name>.csv`` in ``themes/index.json``, keyed like ``tables/index.json``
-    (by stem), so the report audit checks its declared structure (a file lock: notebooks run
-    together)."""
-    import fcntl
+    (by stem), so the report audit checks its declared structure."""
+    from evaluation.publishing.context import record_in_index
 
-    index_path = folder / THEMES_INDEX
     entry = {
         "description": description,
         "columns": [str(c) for c in frame.columns],
         "disclosure": declared or None,
         "tier": "restricted: the evaluation team, not for publication",
     }
-    with open(folder / ".index.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        index = json.loads(index_path.read_text()) if index_path.exists() else {}
-        index[name] = entry
-        index_path.write_text(json.dumps(dict(sorted(index.items())), indent=2) + "\n")
+    record_in_index(folder, name, entry, sort_keys=False)
 
 
 def topics_table(topics: pd.DataFrame, min_cell: int) -> pd.DataFrame:
@@ -193,7 +187,7 @@ class ThemeProject:
     segments: pd.DataFrame
     cases: pd.DataFrame
     turns: pd.DataFrame | None
-    min_cell: int = 11
+    min_cell: int = DEFAULT_MIN_CELL
 
     def write(
         self,
@@ -278,11 +272,13 @@ def build_theme_project(
     turns: pd.DataFrame | None = None,
     sources: dict[str, str] | None = None,
     codings: dict[str, pd.DataFrame] | None = None,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
+    rules: pd.DataFrame | None = None,
 ) -> ThemeProject:
     """Code every free-text answer and participant turn with the codebook's rules, add the human
     codings, and gather sources and cases (attributes as the tier's rules allow). Inputs must
-    already be redacted."""
+    already be redacted. ``rules``: the rules' segments of these units when they are already
+    coded (notebook 05's :attr:`ThemeInputs.rule_segments`), so they are not coded again."""
     answers = answer_units(survey)
     units = [answers]
     source_rows = [
@@ -310,7 +306,8 @@ def build_theme_project(
                 }
             )
         )
-    rules = RuleCoder(codebook).code(pd.concat(units, ignore_index=True))
+    if rules is None:
+        rules = RuleCoder(codebook).code(pd.concat(units, ignore_index=True))
     segments = pd.concat([rules, *(codings or {}).values()], ignore_index=True)
     writers = survey.loc[
         survey["respondent_id"].isin(answers["speaker_or_respondent"]),
@@ -624,6 +621,7 @@ class ThemeInputs:
     participant_turns: pd.DataFrame
     human: pd.DataFrame  # the human coders' presence per turn
     units: pd.DataFrame  # participant turns and answers
+    rule_segments: pd.DataFrame  # the rules' segments of ``units`` (coded once)
     rules_coded: pd.DataFrame  # the rules' presence per unit of ``units``
     truth: pd.DataFrame | None  # the synthetic wave's planted themes (None for real data)
     role_order: list[str]
@@ -635,9 +633,7 @@ def theme_inputs(rep: ReportContext) -> ThemeInputs:
     from evaluation.text.segments import coded_units
 
     codebook = load_codebook(rep.config.codebook)
-    rules = RuleCoder(codebook)
     answers = answer_units(rep.survey)
-    answer_segments = rules.code(answers)
     people = rep.survey[["respondent_id", RESPONDENT_ATTRIBUTE]].rename(
         columns={"respondent_id": "speaker_or_respondent"}
     )
@@ -646,6 +642,10 @@ def theme_inputs(rep: ReportContext) -> ThemeInputs:
         drop=True
     )
     units = pd.concat([participant_turns, answers], ignore_index=True)
+    rule_segments = RuleCoder(codebook).code(units)  # one pass: every table below reuses it
+    answer_segments = rule_segments[
+        rule_segments["source_id"].isin(answers["source_id"])
+    ].reset_index(drop=True)
     truth_path = Path(rep.data_dir) / "truth_themes.csv"
     role = rep.survey[RESPONDENT_ATTRIBUTE]
     return ThemeInputs(
@@ -660,7 +660,8 @@ def theme_inputs(rep: ReportContext) -> ThemeInputs:
         participant_turns=participant_turns,
         human=coded_units(rep.codings, turns),
         units=units,
-        rules_coded=segments_to_units(rules.code(units), units),
+        rule_segments=rule_segments,
+        rules_coded=segments_to_units(rule_segments, units),
         truth=pd.read_csv(truth_path, dtype=str) if truth_path.exists() else None,
         role_order=[str(c) for c in role.cat.categories] if hasattr(role, "cat") else [],
     )

@@ -226,8 +226,8 @@ def test_the_gate_fails_old_style_tables_naming_the_giveaway_and_passes_protecte
 def test_report_table_applies_the_release_decisions_in_place(tmp_path):
     """In a pipeline run, ``rep.table`` hides the cells the release pass chose, in the frame it
     is given (so a figure drawn from the same frame agrees with the table)."""
+    from evaluation.inputs import RELEASE_SUPPRESSION
     from evaluation.pipeline.config import load_config
-    from evaluation.pipeline.release import RELEASE_SUPPRESSION
     from evaluation.publishing import ReportContext
 
     config = load_config(WAVE / "evaluation.yaml")

@@ -45,7 +45,7 @@ def sample_overview(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def item_missingness(
-    frame: pd.DataFrame, instrument: Instrument | None = None, min_cell: int = 11
+    frame: pd.DataFrame, instrument: Instrument | None = None, min_cell: int = DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """For each question: answered, not answered (blank) and % not answered, in questionnaire order.
 

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import PipelineError
+from evaluation.inputs import RELEASE_SUPPRESSION, WORK_DIR
 from evaluation.release_audit import (
     DEFAULT_PROTECTION,
     attack_report,
@@ -37,7 +39,6 @@ from evaluation.release_audit import (
     summary,
 )
 
-RELEASE_SUPPRESSION = "release_suppression.json"
 RELEASE_AUDIT = "release_audit.json"
 MAX_PASSES = 3
 """Protect, re-run the changed notebooks, and protect again at most this many times."""
@@ -57,7 +58,7 @@ def gate(
     report_dirs: list,
     frame: pd.DataFrame,
     protection: int = DEFAULT_PROTECTION,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     residuals: dict | None = None,
     reuse: object | None = None,
 ) -> dict:
@@ -104,7 +105,7 @@ def protect_run(
     run_dir: Path,
     frame: pd.DataFrame,
     rerun: Callable[[set[int]], dict[str, float]],
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     protection: int = DEFAULT_PROTECTION,
     label: str = "report",
 ) -> dict[str, float]:
@@ -117,7 +118,7 @@ def protect_run(
     still finds an exposed cell.
     """
     timings: dict[str, float] = {"release_protection": 0.0}
-    work = run_dir / "_work"
+    work = run_dir / WORK_DIR
     path = work / RELEASE_SUPPRESSION
     decisions: dict[str, list] = json.loads(path.read_text()) if path.exists() else {}
     entry = [(run_dir, None, label)]
@@ -125,7 +126,7 @@ def protect_run(
     added, added_counts, rounds = 0, 0, 0
     for _ in range(MAX_PASSES):  # a re-run notebook may suppress a little differently: again
         start = time.perf_counter()
-        reuse = first.model_before if first else None
+        reuse = first.model if first else None
         result = protect_release(entry, frame, protection, min_cell, reuse=reuse)
         timings["release_protection"] += time.perf_counter() - start
         first = first or result
@@ -146,7 +147,7 @@ def protect_run(
             timings[f"{name} (again)"] = timings.get(f"{name} (again)", 0.0) + seconds
     assert first is not None
     result = first
-    note = gate(entry, frame, protection, min_cell, reuse=result.model_before)
+    note = gate(entry, frame, protection, min_cell, reuse=result.model)
     note["pass"] = {
         "cells_checked_before": len(result.before),
         "exposed_before": int(result.before["exposed"].sum()) if len(result.before) else 0,
@@ -227,7 +228,7 @@ def protect_wave(
     unit without a pack, as their difference) is narrower than ``protection``.
 
     Works on a copy of the published tables (the packs are then rebuilt with the decisions,
-    :func:`evaluation.pipeline.packs.run_packs`): only the packs are changed, the region report
+    :func:`evaluation.pipeline.packs.protect_packs`): only the packs are changed, the region report
     and the comparison are context. Returns ``{pack folder: {table: cells}}`` and the
     :class:`~evaluation.release_audit.Protection`.
     """

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from evaluation.errors import InputError, PipelineError
 from evaluation.inputs import (
+    RELEASE_SUPPRESSION,
     SCOPES,
     WORK_DIR,
     PreparedInputs,
@@ -432,8 +433,6 @@ def run_report(
         write_run_file(tmp, config, scope, scope_value, previous)
         if release_decisions:
             import json
-
-            from evaluation.pipeline.release import RELEASE_SUPPRESSION
 
             (tmp / WORK_DIR / RELEASE_SUPPRESSION).write_text(json.dumps(release_decisions))
         timings["load_validate_redact"] = time.perf_counter() - start

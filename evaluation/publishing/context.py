@@ -30,7 +30,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.disclosure import DEFAULT_MIN_CELL
-from evaluation.inputs import PREVIOUS_CACHE, RUN_FILE, WORK_DIR, load_inputs, scope_survey
+from evaluation.inputs import (
+    PREVIOUS_CACHE,
+    RELEASE_SUPPRESSION,
+    RUN_FILE,
+    WORK_DIR,
+    load_inputs,
+    scope_survey,
+)
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig, load_config
 
@@ -184,7 +191,7 @@ class ReportContext:
         """Hide, in place, the cells the run's release pass chose for this table
         (:mod:`evaluation.pipeline.release`): in place, so a figure drawn from the same frame
         shows what the table shows."""
-        path = self.work_dir / "release_suppression.json"
+        path = self.work_dir / RELEASE_SUPPRESSION
         declared = frame.attrs.get("disclosure")
         if not (self.published and declared and path.exists()):
             return
@@ -235,21 +242,24 @@ class ReportContext:
         )
 
     def _register(self, kind: str, name: str, entry: dict) -> None:
-        """Record a published table or figure in ``<kind>/index.json`` (for the manifest).
-
-        Notebooks of one report run in parallel, so the read-modify-write holds a file lock.
-        """
-        import fcntl
-
+        """Record a published table or figure in ``<kind>/index.json`` (for the manifest)."""
         folder = self.tables_dir if kind == "tables" else self.figures_dir
         folder.mkdir(parents=True, exist_ok=True)
-        index_path = folder / "index.json"
-        with open(folder / ".index.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            index = json.loads(index_path.read_text()) if index_path.exists() else {}
-            index[name] = {"section": self.section, **entry}
-            text = json.dumps(dict(sorted(index.items())), indent=2, sort_keys=True) + "\n"
-            index_path.write_text(text)
+        record_in_index(folder, name, {"section": self.section, **entry})
+
+
+def record_in_index(folder: Path, name: str, entry: dict, *, sort_keys: bool = True) -> None:
+    """Set ``name``'s entry in ``folder/index.json``. Notebooks of one report run in parallel,
+    so the read-modify-write holds a file lock (``folder/.index.lock``)."""
+    import fcntl
+
+    index_path = folder / "index.json"
+    with open(folder / ".index.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        index = json.loads(index_path.read_text()) if index_path.exists() else {}
+        index[name] = entry
+        text = json.dumps(dict(sorted(index.items())), indent=2, sort_keys=sort_keys) + "\n"
+        index_path.write_text(text)
 
 
 def scratch_dir(config: EvaluationConfig, scope: str, scope_value: str | None) -> Path:

@@ -33,7 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import InputError, Problem
+from evaluation.text.framework import presence
 
 BANK_COLUMNS = [
     "quote_id",
@@ -61,7 +63,6 @@ STALE = "stale"  # signed, but its words are no longer among the current passage
 MIN_CHARS = 40
 MAX_CHARS = 300
 PER_THEME = 5
-# TF-IDF cosine at which two passages count as the same words (a template's variants score ~0.8)
 
 
 def quote_id(code_id: str, source_id: str, text: str) -> str:
@@ -125,8 +126,7 @@ def candidate_quotes(
         return pd.DataFrame(columns=columns)
     key = units["source_id"].astype(str) + "\x1f" + units["unit"].astype(str)
     coded_key = coded["source_id"].astype(str) + "\x1f" + coded["unit"].astype(str)
-    hits = pd.crosstab(coded_key, coded["code_id"].astype(str)).clip(upper=1)
-    present = hits.reindex(index=key, columns=codes, fill_value=0).fillna(0).to_numpy(dtype=bool)
+    present = presence(coded, units, codes).to_numpy(dtype=bool)
     who = (
         pd.DataFrame(
             {
@@ -277,7 +277,7 @@ def shown_quotes(
     current: Mapping[str, str],
     *,
     group_sizes: Mapping[str, int] | None = None,
-    min_cell: int = 11,
+    min_cell: int = DEFAULT_MIN_CELL,
     exclude_if_contains: Sequence[str] = (),
     is_held: Callable[[str], bool] | None = None,
 ) -> pd.DataFrame:

@@ -10,7 +10,6 @@ on units, so segments are mapped back to the unit whose span contains them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -221,19 +220,3 @@ def segments_to_units(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFra
         }
     )
     return frame.drop_duplicates().astype("string")[cols]
-
-
-def read_segments(path: str | Path) -> pd.DataFrame:
-    """Read a coded-segments CSV (a human coder's export), checking the contract's columns."""
-    from evaluation.errors import InputError, Problem
-
-    path = Path(path)
-    frame = pd.read_csv(path, dtype={"source_id": str, "codebook_version": str}, encoding="utf-8")
-    missing = [c for c in SEGMENT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(Problem(str(path), 1, ", ".join(missing), None, "missing columns"))
-    bad = frame[(frame["start"] < 0) | (frame["end"] < frame["start"])]
-    if len(bad):
-        row = int(bad.index[0]) + 2
-        raise InputError(Problem(str(path), row, "start", bad.iloc[0]["start"], "bad offsets"))
-    return _typed(frame)
