@@ -40,3 +40,21 @@ def test_every_eligible_unit_gets_a_pack(tmp_path, scope):
         assert comparators[0].startswith(name) and comparators[-1] == "North West region"
         assert len(comparators) == (4 if scope == "org" else 2)
         assert audit_report(folder, min_cell=config.min_cell) == []
+
+
+def test_icb_packs_pass_the_whole_release_audit_beside_the_region(tmp_path):
+    """Region + the three ICB packs + nothing else: the unit without a pack ("NHS England -
+    North West", 11 respondents) is the region minus the packs; the set must still pass."""
+    from evaluation.pipeline.run import run_report
+
+    config = replace(
+        load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml"), output=tmp_path
+    )
+    run_report(config, "region", None, progress=False)
+    summary = run_packs(config, "icb", progress=False)
+    assert summary.failed == {}, summary.text()
+    audit = summary.release_audit
+    assert audit["exposed"] == 0
+    assert audit["virtual_cells_checked"] > 0  # the unit without a pack was attacked
+    assert audit["narrowest_interval"] >= 3
+    assert len(summary.built) == 3

@@ -32,8 +32,8 @@ from evaluation.analyses.units import pack_units
 from evaluation.inputs import PreparedInputs, prepare_inputs, read_names
 from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
-from evaluation.pipeline.config import EvaluationConfig
-from evaluation.pipeline.packs import PackSummary
+from evaluation.pipeline.config import EvaluationConfig, destination
+from evaluation.pipeline.packs import PackSummary, release_packs, staging_dir
 
 # one pack at a time per worker process (papermill changes the process's working directory)
 _PROCESS_LOCK = threading.Lock()
@@ -52,11 +52,14 @@ def build_pack(
     unit: str,
     inputs: tuple[LoadedSurvey, PreparedInputs],
     notebooks: list[str] | None = None,
+    decisions: dict | None = None,
 ) -> str:
-    """One pack (the task each Dask worker runs); returns the pack's folder."""
+    """One pack, built into staging with its release decisions (the task each Dask worker
+    runs); returns the pack's staged folder."""
     from evaluation.pipeline.run import run_report
 
     books = None if notebooks is None else [Path(p) for p in notebooks]
+    staged = staging_dir(config, scope) / destination(config, scope, unit).name
     with _PROCESS_LOCK:
         result = run_report(
             config,
@@ -66,6 +69,8 @@ def build_pack(
             progress=False,
             notebook_workers=1,
             inputs=inputs,
+            release_decisions=decisions,
+            output_dir=staged,
         )
     return str(result.output_dir)
 
@@ -79,7 +84,9 @@ def run_packs_distributed(
     notebooks: list[Path] | None = None,
     progress: bool = True,
 ) -> PackSummary:
-    """Build a pack for every eligible unit on the Dask cluster at ``scheduler``.
+    """Build a pack for every eligible unit on the Dask cluster at ``scheduler``, protected and
+    published with the region as one release, as the local pool does
+    (:func:`~evaluation.pipeline.packs.release_packs`).
 
     ``scheduler`` is an address (``"tcp://host:8786"``) or a ``distributed.Client``. ``units``
     chooses the packs (default: every unit with at least ``pack_min_respondents``; a named unit
@@ -99,22 +106,27 @@ def run_packs_distributed(
     books = None if notebooks is None else [str(p) for p in notebooks]
     try:
         shared = client.scatter(inputs, broadcast=True, hash=False)
-        futures = {
-            client.submit(
-                build_pack, config, scope, unit, shared, books, key=f"arf-pack-{unit}", pure=False
-            ): unit
-            for unit in chosen
-        }
-        bar = tqdm(total=len(futures), desc=f"{scope} packs (dask)", disable=not progress)
-        for future in as_completed(futures):
-            unit = futures[future]
-            if future.status == "finished":
-                summary.built[unit] = Path(future.result())
-            else:  # one failed pack must not hide the others
-                error = future.exception()
-                summary.failed[unit] = f"{type(error).__name__}: {error}"
-            bar.update()
-        bar.close()
+
+        def build(todo: dict[str, dict | None]) -> tuple[dict[str, Path], dict[str, str]]:
+            built, failed = {}, {}
+            futures = {
+                client.submit(build_pack, config, scope, unit, shared, books, decisions,
+                              key=f"arf-pack-{unit}-{len(decisions or {})}", pure=False): unit
+                for unit, decisions in todo.items()
+            }  # fmt: skip
+            bar = tqdm(total=len(futures), desc=f"{scope} packs (dask)", disable=not progress)
+            for future in as_completed(futures):
+                unit = futures[future]
+                if future.status == "finished":
+                    built[unit] = Path(future.result())
+                else:  # one failed pack must not hide the others
+                    error = future.exception()
+                    failed[unit] = f"{type(error).__name__}: {error}"
+                bar.update()
+            bar.close()
+            return built, failed
+
+        release_packs(config, scope, inputs[0].frame, chosen, summary, build)
     finally:
         if own_client:
             client.close()

@@ -163,14 +163,21 @@ def protect_run(
 
 
 def wave_release(
-    config: object, frame: pd.DataFrame
+    config: object,
+    frame: pd.DataFrame,
+    staged: dict[str, Path] | None = None,
+    scope: str | None = None,
 ) -> tuple[list[tuple], dict[str, object], list[Path]]:
-    """Everything published from one wave, as one release: ``(entries, residuals, packs)``.
+    """Everything one wave releases, as one set: ``(entries, residuals, writable)``.
 
-    Entries for :func:`~evaluation.release_audit.attack_report`: the region report, every
-    pack built (ICB and organisation, each with its respondents) and every comparison report that
-    includes the wave. Residuals: the units without a pack (per scope, and per ICB for
-    organisations when ICB packs exist too), whose tables are the difference of published ones.
+    Entries for :func:`~evaluation.release_audit.attack_report`: the region report, every pack
+    (ICB and organisation, each with its respondents) and every comparison report that includes
+    the wave. ``staged`` (unit -> folder) are the packs of ``scope`` built but not yet published
+    (:func:`evaluation.pipeline.packs.release_packs`): they stand in for that scope's published
+    packs and are the only folders a protection pass may change (``writable``); everything
+    already published is context. Residuals: per scope, the units without a pack (too small,
+    or whose pack failed), whose tables are the region minus the packs; per ICB, its
+    organisations without a pack when both scopes have packs.
     """
     import numpy as np
 
@@ -182,85 +189,101 @@ def wave_release(
     if (region / "tables").is_dir():
         entries.append((region, None, "region"))
     residuals: dict[str, object] = {}
-    packs: list[Path] = []
-    built_scopes = set()
-    for scope in ("icb", "org"):
-        units = pack_units(frame, scope, config.pack_min_respondents)  # type: ignore[attr-defined]
-        column = frame[SCOPE_COLUMNS[scope][0]].astype(str)
+    writable: list[Path] = []
+    with_pack: dict[str, set[str]] = {}
+    for level in ("icb", "org"):
+        units = pack_units(frame, level, config.pack_min_respondents)  # type: ignore[attr-defined]
+        column = frame[SCOPE_COLUMNS[level][0]].astype(str)
         for unit in units.loc[units["gets_pack"], "unit"]:
-            folder = destination(config, scope, unit)  # type: ignore[arg-type]
-            if (folder / "tables").is_dir():
-                entries.append((folder, (column == unit).to_numpy(), f"{scope}/{folder.name}"))
-                packs.append(folder)
-                built_scopes.add(scope)
-        small = units.loc[~units["gets_pack"], "unit"].tolist()
-        if scope in built_scopes and small:
-            residuals[f"{scope} units without a pack"] = column.isin(small).to_numpy()
-    if {"icb", "org"} <= built_scopes:  # an ICB pack minus its organisations' packs
-        orgs = pack_units(frame, "org", config.pack_min_respondents)  # type: ignore[attr-defined]
-        small_orgs = set(orgs.loc[~orgs["gets_pack"], "unit"])
+            if level == scope and staged is not None:
+                folder = staged.get(unit)
+            else:
+                folder = destination(config, level, unit)  # type: ignore[arg-type]
+            if folder is None or not (folder / "tables").is_dir():
+                continue
+            name = destination(config, level, unit).name  # type: ignore[arg-type]
+            entries.append((folder, (column == unit).to_numpy(), f"{level}/{name}"))
+            with_pack.setdefault(level, set()).add(unit)
+            if level == scope and staged is not None:
+                writable.append(folder)
+        without = sorted(set(column.unique()) - with_pack.get(level, set()))
+        if with_pack.get(level) and without:
+            residuals[f"{level} units without a pack"] = column.isin(without).to_numpy()
+    if {"icb", "org"} <= with_pack.keys():  # an ICB pack minus its organisations' packs
         for icb in frame["icb"].astype(str).unique():
             inside = (frame["icb"].astype(str) == icb).to_numpy()
-            mask = inside & frame["org_code"].astype(str).isin(small_orgs).to_numpy()
+            mask = inside & ~frame["org_code"].astype(str).isin(with_pack["org"]).to_numpy()
             if mask.any():
                 residuals[f"{icb}: organisations without a pack"] = np.asarray(mask)
     for folder in sorted(config.output.glob("*-*/region")):  # type: ignore[attr-defined]
         first, _, second = folder.parent.name.partition("-")
         if str(config.wave) in (first, second) and (folder / "tables").is_dir():  # type: ignore[attr-defined]
             entries.append((folder, None, f"{folder.parent.name}/region"))
-    return entries, residuals, packs
+    return entries, residuals, writable
 
 
-def audit_wave(config: object, protection: int = DEFAULT_PROTECTION) -> dict:
+def audit_wave(
+    config: object,
+    protection: int = DEFAULT_PROTECTION,
+    frame: pd.DataFrame | None = None,
+    staged: dict[str, Path] | None = None,
+    scope: str | None = None,
+) -> dict:
     """The attacking audit over region + every pack + the comparison of a wave, together
-    (the gate of :func:`gate`; raises :class:`ReleaseAuditError`)."""
-    from evaluation.io.wave import load_wave
+    (the gate of :func:`gate`; raises :class:`ReleaseAuditError`). ``staged``/``scope``: as
+    :func:`wave_release`."""
+    if frame is None:
+        from evaluation.io.wave import load_wave
 
-    frame = load_wave(config).frame  # type: ignore[arg-type]
-    entries, residuals, _ = wave_release(config, frame)
+        frame = load_wave(config).frame  # type: ignore[arg-type]
+    entries, residuals, _ = wave_release(config, frame, staged, scope)
     return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined]
 
 
 def protect_wave(
-    config: object, protection: int = DEFAULT_PROTECTION
-) -> tuple[dict[Path, dict[str, list]], object]:
-    """Cells to hide in the packs so that nothing across region + packs + comparison (and no
-    unit without a pack, as their difference) is narrower than ``protection``.
+    config: object,
+    frame: pd.DataFrame,
+    staged: dict[str, Path],
+    scope: str,
+    protection: int = DEFAULT_PROTECTION,
+) -> tuple[dict[str, dict[str, list]], object]:
+    """Cells to hide in the staged packs of ``scope`` so that nothing across region + packs +
+    comparison (and no unit without a pack, as their difference) is narrower than
+    ``protection``.
 
-    Works on a copy of the published tables (the packs are then rebuilt with the decisions,
-    :func:`evaluation.pipeline.packs.protect_packs`): only the packs are changed, the region report
-    and the comparison are context. Returns ``{pack folder: {table: cells}}`` and the
+    Works on a copy of the tables (the packs are then rebuilt with the decisions, by
+    :func:`evaluation.pipeline.packs.release_packs`): only the staged packs change; the region
+    report, the comparison and the packs of the other scope are published already and are
+    context. Returns ``{unit: {table: cells}}`` and the
     :class:`~evaluation.release_audit.Protection`.
     """
     import shutil
     import tempfile
 
-    from evaluation.io.wave import load_wave
-
-    frame = load_wave(config).frame  # type: ignore[arg-type]
-    entries, residuals, packs = wave_release(config, frame)
+    entries, residuals, writable = wave_release(config, frame, staged, scope)
+    unit_of = {Path(folder): unit for unit, folder in staged.items()}
     with tempfile.TemporaryDirectory(prefix="arf-release-") as scratch:
-        copies, writable, origin = [], [], {}
-        for k, (root, scope, label) in enumerate(entries):
+        copies, copied, origin = [], [], {}
+        for k, (root, mask, label) in enumerate(entries):
             copy = Path(scratch) / str(k)
             shutil.copytree(Path(root) / "tables", copy / "tables")
-            copies.append((copy, scope, label))
-            if Path(root) in packs:
-                writable.append(copy)
-                origin[copy / "tables"] = Path(root)
+            copies.append((copy, mask, label))
+            if Path(root) in writable:
+                copied.append(copy)
+                origin[copy / "tables"] = unit_of[Path(root)]
         result = protect_release(
             copies,
             frame,
             protection,
             config.min_cell,  # type: ignore[attr-defined]
             residuals,  # type: ignore[arg-type]
-            writable,
+            copied,
         )
-        decisions: dict[Path, dict[str, list]] = {}
+        decisions: dict[str, dict[str, list]] = {}
         for table, cells in result.added.items():
             path = Path(table)
-            pack = origin[path.parent]
-            decisions.setdefault(pack, {})[path.stem] = [[r, c] for r, c in cells]
+            unit = origin[path.parent]
+            decisions.setdefault(unit, {})[path.stem] = [[r, c] for r, c in cells]
     return decisions, result
 
 

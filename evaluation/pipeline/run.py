@@ -348,7 +348,7 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _publish(tmp: Path, final: Path) -> None:
+def publish(tmp: Path, final: Path) -> None:
     """Move a finished report into place, replacing the previous one only now."""
     final.parent.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
@@ -475,5 +475,5 @@ def run_report(
         tmp.rename(failed)
         raise
     _release_run_lock(tmp, run_lock)
-    _publish(tmp, final)
+    publish(tmp, final)
     return RunResult(output_dir=final, timings=timings)
