@@ -53,6 +53,17 @@ def cleared(private_dir: Path | str | None) -> frozenset[str]:
     return frozenset(queue.loc[ok, "fingerprint"])
 
 
+def cleared_as_redacted(private_dir: Path | str | None) -> frozenset[str]:
+    """Fingerprints of the cleared passages as they read once redacted (the queue's
+    ``passage``): text already redacted fingerprints differently from the raw words, and a
+    person's decision must hold on both."""
+    queue = read_queue(private_dir)
+    ok = queue["decision"].str.strip().str.lower() == "cleared"
+    return frozenset(
+        key for passage in queue.loc[ok, "passage"] for _, _, key in identifying_passages(passage)
+    )
+
+
 def find_items(texts: Mapping[str, str], names: Iterable[str] = ()) -> pd.DataFrame:
     """Every identifying passage in ``texts`` (source id -> raw text), with a redacted excerpt."""
     names = tuple(names)
