@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size
 from evaluation.redact import identifying_passages, redact_text
 
 QUEUE = Path("review") / "queue.csv"
@@ -33,6 +34,7 @@ def read_queue(private_dir: Path | str | None) -> pd.DataFrame:
     path = Path(private_dir) / QUEUE if private_dir else None
     if path is None or not path.exists():
         return pd.DataFrame(columns=COLUMNS)
+    check_file_size(path, "TABLE_BYTES", "the review queue")  # io.limits: a clear error
     frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
