@@ -368,12 +368,12 @@ def import_themes_to_folder(
     project cannot run in the spreadsheet that opens it); read them back with
     :func:`evaluation.safe_output.read_csv_restored`.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     from evaluation.paths import CODEBOOK
 
     book = load_codebook(codebook_path or CODEBOOK)  # the bundled one
     result = read_theme_file(path, codebook=book.to_frame())
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)  # after reading: a refusal creates nothing
     if isinstance(result, QdaProject):
         frames = {
             "codebook": result.codebook,
