@@ -252,10 +252,19 @@ def import_coded_project(config: Path | str, project: Path | str) -> tuple[list[
     )
     if unknown:
         raise InputError(f"{project}: codes not in the wave's codebook: {unknown}", file=project)
-    written = [
-        append_to_log(codings_path(wave.folder, coder), rows) for coder, rows in frames.items()
-    ]
-    return written, [str(w) for w in [*read.warnings, *problems]]
+    written, skipped = [], []
+    key = ["source_id", "code_id", "start", "end"]
+    for coder, rows in frames.items():
+        path = codings_path(wave.folder, coder)
+        seen = read_codings_log(path)[key].astype(str) if path.exists() else None
+        keys = rows[key].astype(str).agg("\x1f".join, axis=1)
+        old = set() if seen is None else set(seen.agg("\x1f".join, axis=1))
+        fresh = rows[~keys.isin(old) & ~keys.duplicated()]
+        if len(fresh) < len(rows):  # idempotent: re-importing one's own export adds nothing
+            skipped.append(f"skipped {len(rows) - len(fresh)} passages already in {path.name}")
+        if len(fresh):
+            written.append(append_to_log(path, fresh))
+    return written, [str(w) for w in [*read.warnings, *problems]] + skipped
 
 
 # -- what each coder has seen ----------------------------------------------------------------
