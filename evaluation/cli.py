@@ -416,7 +416,7 @@ def code_take_batch(
     """Check a filled batch file, append it to the coder's codings file, retrain and measure."""
     from evaluation.coding_session import batch_coder, open_session, take_batch_file
 
-    session = open_session(config, batch_coder(file), other)
+    session = open_session(config, batch_coder(file), other, train=False)
     appended, measured = take_batch_file(session, file)
     typer.echo(f"appended {len(appended)} rows to {session.codings_file}")
     typer.echo(measured.progress.to_string(index=False))

@@ -135,8 +135,10 @@ def session_from_frames(
     coder: str,
     other: str | None = None,
     load_codings: Callable[[], dict[str, pd.DataFrame]] | None = None,
+    train: bool = True,
 ) -> CodingSession:
-    """A session over given (already redacted) passages; trains and measures batch 0.
+    """A session over given (already redacted) passages; trains and measures the coder's last
+    recorded batch unless ``train`` is false (a batch about to be taken retrains anyway).
 
     ``load_codings`` defaults to reading the folder's codings files with every offset on the
     given texts (no redaction to move through).
@@ -147,7 +149,8 @@ def session_from_frames(
         codebook, units.reset_index(drop=True), dict(sources), folder, coder_id(coder),
         None if other is None else coder_id(other), loader,
     )  # fmt: skip
-    retrain(session)
+    if train:
+        retrain(session)
     return session
 
 
@@ -204,8 +207,11 @@ def wave_texts(config: Path | str) -> WaveTexts:
     return WaveTexts(load_codebook(cfg.codebook), units, redacted, folder, load)
 
 
-def open_session(config: Path | str, coder: str, other: str | None = None) -> CodingSession:
-    """A session over a wave (its ``evaluation.yaml`` or folder): see :func:`wave_texts`.
+def open_session(
+    config: Path | str, coder: str, other: str | None = None, train: bool = True
+) -> CodingSession:
+    """A session over a wave (its ``evaluation.yaml`` or folder): see :func:`wave_texts`;
+    ``train``: see :func:`session_from_frames`.
 
     ``other`` defaults to the one other human coder with a codings file, if there is one.
     """
@@ -219,8 +225,9 @@ def open_session(config: Path | str, coder: str, other: str | None = None) -> Co
         ]
         other = others[0] if len(others) == 1 else None
     return session_from_frames(
-        wave.codebook, wave.units, wave.redacted, wave.folder, coder, other, wave.load_codings
-    )
+        wave.codebook, wave.units, wave.redacted, wave.folder, coder, other, wave.load_codings,
+        train,
+    )  # fmt: skip
 
 
 def import_coded_project(config: Path | str, project: Path | str) -> tuple[list[Path], list[str]]:
@@ -245,10 +252,19 @@ def import_coded_project(config: Path | str, project: Path | str) -> tuple[list[
     )
     if unknown:
         raise InputError(f"{project}: codes not in the wave's codebook: {unknown}", file=project)
-    written = [
-        append_to_log(codings_path(wave.folder, coder), rows) for coder, rows in frames.items()
-    ]
-    return written, [str(w) for w in [*read.warnings, *problems]]
+    written, skipped = [], []
+    key = ["source_id", "code_id", "start", "end"]
+    for coder, rows in frames.items():
+        path = codings_path(wave.folder, coder)
+        seen = read_codings_log(path)[key].astype(str) if path.exists() else None
+        keys = rows[key].astype(str).agg("\x1f".join, axis=1)
+        old = set() if seen is None else set(seen.agg("\x1f".join, axis=1))
+        fresh = rows[~keys.isin(old) & ~keys.duplicated()]
+        if len(fresh) < len(rows):  # idempotent: re-importing one's own export adds nothing
+            skipped.append(f"skipped {len(rows) - len(fresh)} passages already in {path.name}")
+        if len(fresh):
+            written.append(append_to_log(path, fresh))
+    return written, [str(w) for w in [*read.warnings, *problems]] + skipped
 
 
 # -- what each coder has seen ----------------------------------------------------------------
@@ -299,6 +315,15 @@ def training_data(session: CodingSession) -> tuple[list[str], list[set[str]], pd
 # -- the loop --------------------------------------------------------------------------------
 
 
+def recorded_batch(session: CodingSession) -> int:
+    """The coder's highest batch number in their codings file (0 before any): batches count on
+    per coder across sessions, so a CLI take and a notebook save number them the same way."""
+    if not session.codings_file.exists():
+        return 0
+    numbers = pd.to_numeric(read_codings_log(session.codings_file)["batch"], errors="coerce")
+    return 0 if numbers.isna().all() else int(numbers.max())
+
+
 @dataclass(frozen=True)
 class Round:
     """What one retraining measured: agreement table, cross-validation, the progress so far."""
@@ -332,7 +357,7 @@ def retrain(session: CodingSession, n_boot: int = 200) -> Round:
     if len(texts) >= 2 * CV_FOLDS and learned:
         cv = cross_validate_coder(CodeSuggester(), texts, sets, sorted(learned), CV_FOLDS, seed=0)
     table = agreement_table(session, n_boot=n_boot)
-    batch = len(session.history)
+    batch = recorded_batch(session)
     overall = table[table["code_id"] == "overall"]
     session.history.append(
         {
@@ -456,7 +481,7 @@ def record_decisions(
     """
     units = session.units.assign(key=_keys(session.units)).set_index("key")
     known = set(session.codebook.ids)
-    batch = len(session.history)
+    batch = recorded_batch(session) + 1
     stamp = session.now().astimezone(UTC).isoformat(timespec="seconds")
     problems: list[Problem] = []
     rows: list[dict[str, object]] = []

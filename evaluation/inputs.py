@@ -21,6 +21,7 @@ import pandas as pd
 
 from evaluation.io.survey import LoadedSurvey
 from evaluation.io.wave import load_wave
+from evaluation.limits import check_file_size
 from evaluation.pipeline.config import EvaluationConfig
 
 RUN_FILE = "run.json"
@@ -82,6 +83,7 @@ def read_names(path: Path | str | None) -> tuple[str, ...]:
     """Names to redact wherever they appear (one per line; ``#`` starts a comment)."""
     if not path:
         return ()
+    check_file_size(path, "TABLE_BYTES", "the names file")  # io.limits: a clear error
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return tuple(line.split("#")[0].strip() for line in lines if line.split("#")[0].strip())
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size
 from evaluation.redact import identifying_passages, redact_text
 
 QUEUE = Path("review") / "queue.csv"
@@ -33,6 +34,7 @@ def read_queue(private_dir: Path | str | None) -> pd.DataFrame:
     path = Path(private_dir) / QUEUE if private_dir else None
     if path is None or not path.exists():
         return pd.DataFrame(columns=COLUMNS)
+    check_file_size(path, "TABLE_BYTES", "the review queue")  # io.limits: a clear error
     frame = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
@@ -51,6 +53,17 @@ def cleared(private_dir: Path | str | None) -> frozenset[str]:
     queue = read_queue(private_dir)
     ok = queue["decision"].str.strip().str.lower() == "cleared"
     return frozenset(queue.loc[ok, "fingerprint"])
+
+
+def cleared_as_redacted(private_dir: Path | str | None) -> frozenset[str]:
+    """Fingerprints of the cleared passages as they read once redacted (the queue's
+    ``passage``): text already redacted fingerprints differently from the raw words, and a
+    person's decision must hold on both."""
+    queue = read_queue(private_dir)
+    ok = queue["decision"].str.strip().str.lower() == "cleared"
+    return frozenset(
+        key for passage in queue.loc[ok, "passage"] for _, _, key in identifying_passages(passage)
+    )
 
 
 def find_items(texts: Mapping[str, str], names: Iterable[str] = ()) -> pd.DataFrame:

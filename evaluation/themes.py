@@ -368,12 +368,12 @@ def import_themes_to_folder(
     project cannot run in the spreadsheet that opens it); read them back with
     :func:`evaluation.safe_output.read_csv_restored`.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     from evaluation.paths import CODEBOOK
 
     book = load_codebook(codebook_path or CODEBOOK)  # the bundled one
     result = read_theme_file(path, codebook=book.to_frame())
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)  # after reading: a refusal creates nothing
     if isinstance(result, QdaProject):
         frames = {
             "codebook": result.codebook,
@@ -394,12 +394,16 @@ def quote_bank_path(config: EvaluationConfig) -> Path:
     return Path(config.data_dir) / QUOTES_DIR / QUOTE_BANK
 
 
-def _is_held(cleared: frozenset[str]) -> Callable[[str], bool]:
-    """A test for text holding an identifying passage not cleared in the review queue."""
+def _is_held(private_dir: Path | str | None) -> Callable[[str], bool]:
+    """A test for (redacted) text holding an identifying passage not cleared in the wave's
+    review queue: cleared passages are recognised by their raw and their redacted words."""
     from evaluation.redact import identifying_passages
+    from evaluation.review import cleared, cleared_as_redacted
+
+    known = cleared(private_dir) | cleared_as_redacted(private_dir)
 
     def held(text: str) -> bool:
-        return any(key not in cleared for _, _, key in identifying_passages(text))
+        return any(key not in known for _, _, key in identifying_passages(text))
 
     return held
 
@@ -516,7 +520,6 @@ def build_quote_bank(
     confidence is the suggester's probability (trained on the human codings) where there are
     any, else 1.0. Returns the bank's path and the bank.
     """
-    from evaluation.review import cleared as cleared_items
     from evaluation.text.segments import coded_units
 
     _, prepared = _prepare(config)
@@ -530,7 +533,7 @@ def build_quote_bank(
     confidence = (
         _suggester_confidence(units, codings, codes, config.seed) if use_suggester else None
     )
-    held = _is_held(cleared_items(config.data_dir))
+    held = _is_held(config.data_dir)
     candidates = quote_tools.candidate_quotes(
         units,
         coded,
@@ -791,7 +794,6 @@ def report_quotes(
     (:func:`release_safe_roles`). Columns ``Theme,
     Quote, Who, Role level``.
     """
-    from evaluation.review import cleared as cleared_items
 
     units, people = quotable_units(survey, turns)
     current = current_quotes(units, codes)
@@ -805,7 +807,7 @@ def report_quotes(
             allowed = release_safe_roles(population, min_cell, pack_min_respondents)
             safe = bank["case_id"].astype(str).isin(allowed)
             bank["attribute"] = bank["attribute"].where(~answer | safe)
-    held = _is_held(cleared_items(Path(bank_path).parent.parent))
+    held = _is_held(Path(bank_path).parent.parent)
     shown = quote_tools.shown_quotes(
         bank,
         current,

@@ -274,3 +274,37 @@ def test_notebook_runs_two_batches(tmp_path: Path) -> None:
     assert "cv_macro_f1" in shown and "\n2 " in shown  # batches 0, 1 and 2
     source = nbformat.read(str(NOTEBOOKS / "coding_session.ipynb"), as_version=4)
     assert all(not c.get("outputs") for c in source.cells if c.cell_type == "code")
+
+
+def test_cli_takes_retrain_once_and_number_batches_per_coder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two CLI batches: each ``code take`` retrains once, and the batches are stamped 1 then 2."""
+    import evaluation.coding_session as coding
+
+    wave = copy_wave(tmp_path)
+    calls: list[int] = []
+    real = coding.retrain
+
+    def counting(session: CodingSession, n_boot: int = 200) -> coding.Round:
+        calls.append(1)
+        return real(session, n_boot)
+
+    monkeypatch.setattr(coding, "retrain", counting)
+    runner = CliRunner()
+    log = wave / "focus_group" / "codings_coder_a.csv"
+    rows_before = len(read_codings_log(log))
+    for number in (1, 2):
+        out = tmp_path / f"batch_{number}.csv"
+        args = ["code", "next", "--coder", "A", "--n", "3", "--config", str(wave)]
+        assert runner.invoke(app, [*args, "--out", str(out)]).exit_code == 0
+        batch = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        batch.loc[batch["suggested"] == "yes", "decision"] = "accept"
+        batch.to_csv(out, index=False)
+        calls.clear()
+        result = runner.invoke(app, ["code", "take", str(out), "--config", str(wave)])
+        assert result.exit_code == 0, result.output
+        assert len(calls) == 1  # opening for a take does not train: only the take retrains
+        new = read_codings_log(log).iloc[rows_before:]
+        assert set(new["batch"]) == {str(number)}
+        rows_before += len(new)

@@ -167,6 +167,11 @@ def test_a_project_coded_elsewhere_lands_every_passage_exactly(tmp_path: Path) -
     assert not [w for w in warnings if "left out" in w or "outside" in w]
     crlf = [w for w in warnings if "CRLF counted as one" in w]
     assert len(crlf) == 1 and "focus_group_01" in crlf[0]  # NVivo's counting, recognised
+    log_file = wave / "focus_group" / "codings_jo_bloggs.csv"
+    rows_once = len(read_codings_log(log_file))
+    _, again = import_coded_project(wave, project)  # the same project imported twice: no new rows
+    assert len(read_codings_log(log_file)) == rows_once
+    assert f"skipped {len(coded)} passages already in codings_jo_bloggs.csv" in again
 
     prepared = prepare_inputs(load_wave(cfg), cfg.focus_group, names, cfg.facilitators)
     redacted = dict(prepared.sources)

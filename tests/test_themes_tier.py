@@ -183,3 +183,12 @@ def test_notebook_05_writes_only_through_the_publisher() -> None:
     assert "[c]" not in json.dumps(notebook)  # not even in its prose
     assert text.count("publish_restricted(") == 4  # the four files once written by hand
     assert max(len(c.splitlines()) for c in code[1:]) <= 10  # thin cells
+
+
+def test_import_themes_refuses_before_creating_its_out_folder(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.qdpx"
+    bad.write_bytes(b"not a zip archive")
+    out = tmp_path / "made" / "imported"
+    result = CliRunner().invoke(app, ["import-themes", str(bad), "--out", str(out)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert not out.exists() and not out.parent.exists()

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import InputError, Problem
+from evaluation.limits import check_file_size
 from evaluation.text.segments import SEGMENT_COLUMNS, _typed
 
 CODINGS_GLOB = "codings_*.csv"
@@ -51,6 +52,7 @@ def read_codings_log(path: Path | str) -> pd.DataFrame:
     """A codings file as a log: every row, the log's columns filled (``text_basis``,
     ``decision``...), file row numbers in ``file_row``. Bad rows raise :class:`InputError`."""
     path = Path(path)
+    check_file_size(path, "TABLE_BYTES", "the codings file")  # io.limits: wherever it lives
     frame = pd.read_csv(
         path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
     )
