@@ -214,19 +214,22 @@ def test_term_on_one_cluster_gets_no_clustered_interval() -> None:
 def test_conf_int_and_wording_follow_alpha() -> None:
     frame = _clustered_frame()
     result = logistic_regression(frame, "y", {"role": "F"}, cluster="org", alpha=0.10)
-    assert "Wald 90% CIs" in result.method and result.interval_label == "Wald 90% CIs"
+    df = result.n_clusters - 1
+    label = f"Wald 90% CIs and p-values from t({df})"
+    assert label in result.method and result.interval_label == label
     table = result.coefficients.set_index("term")
     ci = result.conf_int()
     np.testing.assert_allclose(ci["lower"], table["ci_low"])
     ci95 = result.conf_int(0.05)
-    z = stats.norm.ppf(0.975)
-    np.testing.assert_allclose(ci95["upper"], table["log_odds"] + z * table["std_error"])
-    # the same as statsmodels' own clustered fit at 95%
+    t = stats.t.ppf(0.975, result.n_clusters - 1)
+    np.testing.assert_allclose(ci95["upper"], table["log_odds"] + t * table["std_error"])
+    # the CR1 option's error is statsmodels' own clustered one (statsmodels' interval is normal)
     exog = sm.add_constant((frame["role"] == "S").astype(float).rename("S"))
     fit = sm.GLM(frame["y"].astype(float), exog, family=sm.families.Binomial()).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(frame["org"])[0]}
     )
-    np.testing.assert_allclose(ci95.to_numpy(), fit.conf_int(0.05).to_numpy(), atol=1e-6)
+    cr1 = logistic_regression(frame, "y", {"role": "F"}, cluster="org", cluster_variance="CR1")
+    np.testing.assert_allclose(cr1.coefficients["std_error"], fit.bse, atol=1e-6)
 
 
 # --- small expected counts ------------------------------------------------------------------------

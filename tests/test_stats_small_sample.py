@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.stats import ordinal_logit, rake
+from evaluation.stats import logistic_regression, ordinal_logit, rake
 from evaluation.stats.weighting import raked_share
 
 
@@ -59,13 +59,43 @@ def test_ordinal_cluster_jackknife_matches_delete_one_cluster_refits() -> None:
     assert ci["lower"] == pytest.approx(row["ci_low"]) and "t(14)" in full.method
     # the classic sandwich is still there; with balanced clusters the two nearly agree
     cr1 = ordinal_logit(frame, "y", {"x": "a"}, cluster="org", cluster_variance="CR1", **kwargs)
-    assert cr1.reference_df is None and "sandwich" in cr1.method
+    assert cr1.reference_df == len(groups) - 1 and "sandwich" in cr1.method
     np.testing.assert_allclose(
         cr1.coefficients["std_error"], full.coefficients["std_error"], rtol=0.1
     )
     assert not np.allclose(cr1.coefficients["std_error"], full.coefficients["std_error"], rtol=1e-4)
     with pytest.raises(ValueError, match="cluster_variance"):
         ordinal_logit(frame, "y", {"x": "a"}, cluster="org", cluster_variance="HC9", **kwargs)
+
+
+def test_logistic_cluster_jackknife_matches_delete_one_cluster_refits() -> None:
+    # the logistic model's default clustered error is the same CV3 with the same t(G - 1)
+    frame = _clustered_ordinal()
+    frame["high"] = frame["y"].isin(["r", "s"])
+    kwargs = dict(min_clusters=5, min_term_clusters=1)
+    full = logistic_regression(frame, "high", {"x": "a"}, cluster="org", **kwargs)
+    estimates = full.coefficients["log_odds"].to_numpy()
+    groups = sorted(frame["org"].unique())
+    moves = np.array(
+        [
+            logistic_regression(frame[frame["org"] != g], "high", {"x": "a"}, **kwargs)
+            .coefficients["log_odds"]
+            .to_numpy()
+            - estimates
+            for g in groups
+        ]
+    )
+    exact = np.sqrt(np.diag((len(groups) - 1) / len(groups) * moves.T @ moves))
+    np.testing.assert_allclose(full.coefficients["std_error"], exact, rtol=0.02)
+    assert full.reference_df == len(groups) - 1 and "CV3" in full.method
+    row = full.coefficients.set_index("term").loc["x: c (ref. a)"]
+    t = stats.t.ppf(0.975, len(groups) - 1)
+    assert row["ci_high"] - row["log_odds"] == pytest.approx(t * row["std_error"])
+    assert row["p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(row["log_odds"] / row["std_error"]), len(groups) - 1)
+    )
+    with pytest.raises(ValueError, match="cluster_variance"):
+        logistic_regression(frame, "high", {"x": "a"}, cluster="org", cluster_variance="HC9")
 
 
 def _stratified(seed: int = 4, n: int = 900) -> pd.DataFrame:

@@ -112,7 +112,8 @@ def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
     Edges (:mod:`evaluation.stats.regression`): a separated term (say every executive in scope
     aware) is not estimable and published blank; a term whose level is held by fewer than 10
     organisations (ambulance: one trust) gets its estimate but no interval or p-value; the others
-    get a wild cluster score bootstrap p-value and interval beside the sandwich ones. ``method``
+    get a wild cluster score bootstrap p-value and interval beside the clustered (CV3 jackknife,
+    t(G - 1)) ones. ``method``
     says which terms were affected.
     """
     data, predictors, excluded = model_frame(frame, MODEL_PREDICTORS)

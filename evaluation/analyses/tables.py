@@ -120,11 +120,15 @@ LIKERT_RULE = (
 )
 MODEL_TEXT = {
     "term": "model term: a level compared with its reference (ref.), or the intercept",
-    "std_error": "standard error of log_odds (cluster-robust by organisation)",
-    "ci_low": "lower limit of the 95% Wald interval for log_odds",
-    "ci_high": "upper limit of the 95% Wald interval for log_odds",
-    "p_value": "Wald test p-value that the log odds ratio is 0 (blank: the level is held by "
-    "fewer than 10 organisations, or the term is not estimable because of separation)",
+    "std_error": "standard error of log_odds, cluster-robust by organisation (linearised "
+    "delete-one-cluster jackknife, CV3)",
+    "ci_low": "lower limit of the 95% interval for log_odds: log_odds minus the t(G - 1) "
+    "critical value times std_error, G the number of organisations",
+    "ci_high": "upper limit of the 95% interval for log_odds: log_odds plus the t(G - 1) "
+    "critical value times std_error",
+    "p_value": "two-sided p-value that the log odds ratio is 0, from log_odds / std_error "
+    "referred to Student's t with G - 1 degrees of freedom (blank: the level is held by fewer "
+    "than 10 organisations, or the term is not estimable because of separation)",
 }
 TEST_TEXT = {
     "statistic": "test statistic (chi-square distributed under no association)",
@@ -251,8 +255,8 @@ SURVEY_TABLES: tuple[Table, ...] = (
            "or_ci_high": "upper limit of the 95% interval for the odds ratio",
            "p_value": MODEL_TEXT["p_value"],
            "wcb_p_value": "wild cluster score bootstrap p-value that the log odds ratio is 0 "
-           "(Kline-Santos, 999 Rademacher draws): holds better than the Wald one with few or "
-           "unequal organisations",
+           "(Kline-Santos, 999 Rademacher draws), beside the t(G - 1) one from the jackknife "
+           "error: it does not rest on the error estimate",
            "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds",
            "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds"},
           labels=("term",), suppression="model", compute=awareness.awareness_model),
