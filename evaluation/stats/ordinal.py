@@ -304,7 +304,7 @@ def fit_ordinal(
             f"jackknife, CV3); {label}"
         )
     elif clustered:
-        assert design.cluster is not None
+        assert design.cluster is not None and n_clusters is not None
         if cluster_variance != CR1:
             raise ValueError(f"cluster_variance must be {CV3!r} or {CR1!r}")
         scores = _gradient_rows(theta, beta, X, j)[1] * w[:, None]
