@@ -256,9 +256,12 @@ def import_coded_project(config: Path | str, project: Path | str) -> tuple[list[
     key = ["source_id", "code_id", "start", "end"]
     for coder, rows in frames.items():
         path = codings_path(wave.folder, coder)
-        seen = read_codings_log(path)[key].astype(str) if path.exists() else None
         keys = rows[key].astype(str).agg("\x1f".join, axis=1)
-        old = set() if seen is None else set(seen.agg("\x1f".join, axis=1))
+        old = (
+            set(read_codings_log(path)[key].astype(str).agg("\x1f".join, axis=1))
+            if path.exists()
+            else set()
+        )
         fresh = rows[~keys.isin(old) & ~keys.duplicated()]
         if len(fresh) < len(rows):  # idempotent: re-importing one's own export adds nothing
             skipped.append(f"skipped {len(rows) - len(fresh)} passages already in {path.name}")

@@ -48,21 +48,24 @@ def read_queue(private_dir: Path | str | None) -> pd.DataFrame:
     return frame
 
 
+def _cleared_rows(private_dir: Path | str | None) -> pd.DataFrame:
+    queue = read_queue(private_dir)
+    return queue[queue["decision"].str.strip().str.lower() == "cleared"]
+
+
 def cleared(private_dir: Path | str | None) -> frozenset[str]:
     """Fingerprints a person has cleared for publication."""
-    queue = read_queue(private_dir)
-    ok = queue["decision"].str.strip().str.lower() == "cleared"
-    return frozenset(queue.loc[ok, "fingerprint"])
+    return frozenset(_cleared_rows(private_dir)["fingerprint"])
 
 
 def cleared_as_redacted(private_dir: Path | str | None) -> frozenset[str]:
     """Fingerprints of the cleared passages as they read once redacted (the queue's
     ``passage``): text already redacted fingerprints differently from the raw words, and a
     person's decision must hold on both."""
-    queue = read_queue(private_dir)
-    ok = queue["decision"].str.strip().str.lower() == "cleared"
     return frozenset(
-        key for passage in queue.loc[ok, "passage"] for _, _, key in identifying_passages(passage)
+        key
+        for passage in _cleared_rows(private_dir)["passage"]
+        for _, _, key in identifying_passages(passage)
     )
 
 

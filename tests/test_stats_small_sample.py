@@ -30,22 +30,29 @@ def _clustered_ordinal(seed: int = 3, n: int = 1500, clusters: int = 15) -> pd.D
     )
 
 
-def test_ordinal_cluster_jackknife_matches_delete_one_cluster_refits() -> None:
-    frame = _clustered_ordinal()
-    kwargs = dict(test_proportional_odds=False, min_clusters=5, min_term_clusters=1)
-    full = ordinal_logit(frame, "y", {"x": "a"}, cluster="org", **kwargs)
+def _delete_one_cluster_errors(fit, frame: pd.DataFrame, outcome: str, full, kwargs) -> np.ndarray:
+    """The exact delete-one-cluster jackknife standard errors: the model refitted with each
+    organisation left out (the reference the linearised CV3 must match)."""
     estimates = full.coefficients["log_odds"].to_numpy()
     groups = sorted(frame["org"].unique())
     moves = np.array(
         [
-            ordinal_logit(frame[frame["org"] != g], "y", {"x": "a"}, **kwargs)
+            fit(frame[frame["org"] != g], outcome, {"x": "a"}, **kwargs)
             .coefficients["log_odds"]
             .to_numpy()
             - estimates
             for g in groups
         ]
     )
-    exact = np.sqrt(np.diag((len(groups) - 1) / len(groups) * moves.T @ moves))
+    return np.sqrt(np.diag((len(groups) - 1) / len(groups) * moves.T @ moves))
+
+
+def test_ordinal_cluster_jackknife_matches_delete_one_cluster_refits() -> None:
+    frame = _clustered_ordinal()
+    kwargs = dict(test_proportional_odds=False, min_clusters=5, min_term_clusters=1)
+    full = ordinal_logit(frame, "y", {"x": "a"}, cluster="org", **kwargs)
+    groups = sorted(frame["org"].unique())
+    exact = _delete_one_cluster_errors(ordinal_logit, frame, "y", full, kwargs)
     np.testing.assert_allclose(full.coefficients["std_error"], exact, rtol=0.02)
     # the t(G - 1) reference: interval half-width and p-value
     assert full.reference_df == len(groups) - 1
@@ -74,18 +81,8 @@ def test_logistic_cluster_jackknife_matches_delete_one_cluster_refits() -> None:
     frame["high"] = frame["y"].isin(["r", "s"])
     kwargs = dict(min_clusters=5, min_term_clusters=1)
     full = logistic_regression(frame, "high", {"x": "a"}, cluster="org", **kwargs)
-    estimates = full.coefficients["log_odds"].to_numpy()
     groups = sorted(frame["org"].unique())
-    moves = np.array(
-        [
-            logistic_regression(frame[frame["org"] != g], "high", {"x": "a"}, **kwargs)
-            .coefficients["log_odds"]
-            .to_numpy()
-            - estimates
-            for g in groups
-        ]
-    )
-    exact = np.sqrt(np.diag((len(groups) - 1) / len(groups) * moves.T @ moves))
+    exact = _delete_one_cluster_errors(logistic_regression, frame, "high", full, kwargs)
     np.testing.assert_allclose(full.coefficients["std_error"], exact, rtol=0.02)
     assert full.reference_df == len(groups) - 1 and "CV3" in full.method
     row = full.coefficients.set_index("term").loc["x: c (ref. a)"]

@@ -22,6 +22,7 @@ many processes as cores.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 from typing import Any
@@ -106,12 +107,14 @@ def run_packs_distributed(
     books = None if notebooks is None else [str(p) for p in notebooks]
     try:
         shared = client.scatter(inputs, broadcast=True, hash=False)
+        passes = itertools.count()
 
         def build(todo: dict[str, dict | None]) -> tuple[dict[str, Path], dict[str, str]]:
             built, failed = {}, {}
+            n = next(passes)  # a rebuild is a new task, not the first build's result again
             futures = {
                 client.submit(build_pack, config, scope, unit, shared, books, decisions,
-                              key=f"arf-pack-{unit}-{len(decisions or {})}", pure=False): unit
+                              key=f"arf-pack-{unit}-{n}", pure=False): unit
                 for unit, decisions in todo.items()
             }  # fmt: skip
             bar = tqdm(total=len(futures), desc=f"{scope} packs (dask)", disable=not progress)

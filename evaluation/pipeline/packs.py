@@ -94,6 +94,7 @@ def release_packs(
     from evaluation.pipeline.release import (
         MAX_PASSES,
         ReleaseAuditError,
+        add_decisions,
         audit_wave,
         protect_wave,
     )
@@ -110,14 +111,11 @@ def release_packs(
         passes = 0
         for _ in range(MAX_PASSES):
             decisions, _ = protect_wave(config, frame, built, scope)
-            changed = set()
-            for unit, tables in decisions.items():
-                for table, cells in tables.items():
-                    known = {tuple(c) for c in chosen.setdefault(unit, {}).get(table, [])}
-                    if {tuple(c) for c in cells} - known:
-                        known |= {tuple(c) for c in cells}
-                        chosen[unit][table] = sorted([r, c] for r, c in known)
-                        changed.add(unit)
+            changed = {
+                unit
+                for unit, tables in decisions.items()
+                if add_decisions(chosen.setdefault(unit, {}), tables)
+            }
             if not changed:
                 break
             passes += 1

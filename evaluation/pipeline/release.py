@@ -54,6 +54,19 @@ def _sections(run_dir: Path, tables: set[str]) -> set[int]:
     return {int(index[name]["section"]) for name in tables if name in index}
 
 
+def add_decisions(decisions: dict[str, list], added: dict[str, list]) -> bool:
+    """Add cells to hide (table name -> ``[row, column]`` cells) to ``decisions``, in place;
+    whether any is new. Decisions only grow, so passes of protect-and-rebuild converge."""
+    grew = False
+    for table, cells in added.items():
+        known = {tuple(c) for c in decisions.get(table, [])}
+        new = {(row, column) for row, column in cells} - known
+        if new:
+            decisions[table] = sorted([row, column] for row, column in known | new)
+            grew = True
+    return grew
+
+
 def gate(
     report_dirs: list,
     frame: pd.DataFrame,
@@ -135,10 +148,7 @@ def protect_run(
             break
         added += result.n_added
         added_counts += result.n_added_counts
-        for table, cells in result.added.items():
-            known = {tuple(c) for c in decisions.get(Path(table).stem, [])}
-            known |= {(row, column) for row, column in cells}
-            decisions[Path(table).stem] = sorted([row, column] for row, column in known)
+        add_decisions(decisions, {Path(table).stem: cells for table, cells in result.added.items()})
         work.mkdir(exist_ok=True)
         path.write_text(json.dumps(decisions, indent=1, sort_keys=True))
         changed = {Path(table).stem for table in result.added}
@@ -194,17 +204,15 @@ def wave_release(
     for level in ("icb", "org"):
         units = pack_units(frame, level, config.pack_min_respondents)  # type: ignore[attr-defined]
         column = frame[SCOPE_COLUMNS[level][0]].astype(str)
+        releasing = staged if level == scope else None
         for unit in units.loc[units["gets_pack"], "unit"]:
-            if level == scope and staged is not None:
-                folder = staged.get(unit)
-            else:
-                folder = destination(config, level, unit)  # type: ignore[arg-type]
+            published = destination(config, level, unit)  # type: ignore[arg-type]
+            folder = published if releasing is None else releasing.get(unit)
             if folder is None or not (folder / "tables").is_dir():
                 continue
-            name = destination(config, level, unit).name  # type: ignore[arg-type]
-            entries.append((folder, (column == unit).to_numpy(), f"{level}/{name}"))
+            entries.append((folder, (column == unit).to_numpy(), f"{level}/{published.name}"))
             with_pack.setdefault(level, set()).add(unit)
-            if level == scope and staged is not None:
+            if releasing is not None:
                 writable.append(folder)
         without = sorted(set(column.unique()) - with_pack.get(level, set()))
         if with_pack.get(level) and without:
