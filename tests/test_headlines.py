@@ -10,6 +10,7 @@ import pytest
 
 from evaluation.analyses.headlines import (
     HEADLINES,
+    gap_sentences,
     headline_definitions,
     headline_estimates,
     headline_indicators,
@@ -104,3 +105,12 @@ def test_reported_it_is_one_figure_in_the_headlines_and_the_funnel() -> None:
     funnel = reporting_funnel(frame).set_index("step").loc["reported"]
     assert (headline["n"], headline["n_positive"]) == (funnel["n"], funnel["count"])
     assert headline["pct"] == pytest.approx(funnel["pct"])
+
+
+def test_a_hidden_gap_does_not_claim_a_reason_it_may_not_have() -> None:
+    # a gap hidden by the release pass (its groups are large) must not read "too few respondents"
+    # alone: the sentence names both reasons a gap can be hidden for
+    gaps = pd.DataFrame([{"finding": "felt confident", "gap_pp": "[c]", "better": "higher"}])
+    (sentence,) = gap_sentences(gaps)
+    assert "not shown to protect confidentiality" in sentence
+    assert "worked out from the other published tables" in sentence

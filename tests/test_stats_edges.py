@@ -405,3 +405,15 @@ def test_wild_cluster_bootstrap_size_with_few_unequal_clusters() -> None:
         wald += row["p_value"] < 0.05
     assert boot / 80 <= 0.09
     assert boot <= wald
+
+
+def test_method_text_states_the_clusters_its_reference_uses() -> None:
+    # the senior leaders sit in two organisations of their own and are all separated: those two
+    # clusters drop out of the errors, so the text must not say 32 clusters beside t(29)
+    frame = _separated_frame()
+    rest = (frame["role"] != "S").to_numpy()
+    org = np.where(rest, np.arange(len(frame)) % 30, 30 + np.arange(len(frame)) % 2)
+    frame["org"] = [f"o{c}" for c in org]
+    result = logistic_regression(frame, "y", {"role": "F", "eth": "W"}, cluster="org")
+    assert "over 30 clusters (2 of 32 hold only separated cells)" in result.method
+    assert "t(29)" in result.method.replace(" ", "")

@@ -418,7 +418,8 @@ def gap_sentences(gaps: pd.DataFrame) -> list[str]:
         if row["gap_pp"] == SUPPRESSED:
             sentences.append(
                 f"The gap between Global Majority and White staff who {finding} is not shown "
-                "(too few respondents in a group)."
+                "to protect confidentiality (too few respondents in a group, or it would let a "
+                "hidden count be worked out from the other published tables)."
             )
             continue
         gap = float(row["gap_pp"])

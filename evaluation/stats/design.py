@@ -152,6 +152,18 @@ CR1 = "CR1"
 CV3 = "CV3"
 
 
+def clusters_phrase(used: int, total: int | None) -> str:
+    """ "over G clusters" for a model's method text, G being the clusters the errors use.
+
+    Separated cells are dropped before the fit, and a cluster holding only such cells drops out
+    of the errors and of the t(G - 1) reference: the text then names both counts, so that the
+    clusters it states agree with the degrees of freedom beside them.
+    """
+    if total is None or total == used:
+        return f"over {used} clusters"
+    return f"over {used} clusters ({total - used} of {total} hold only separated cells)"
+
+
 def cluster_jackknife_cov(
     info: np.ndarray, cluster_info: Sequence[np.ndarray], cluster_scores: np.ndarray
 ) -> np.ndarray:

@@ -55,6 +55,7 @@ from evaluation.stats.design import (
     CollapsedDesign,
     cluster_jackknife_cov,
     cluster_robust_cov,
+    clusters_phrase,
     collapse,
 )
 from evaluation.stats.regression import (
@@ -300,7 +301,8 @@ def fit_ordinal(
         reference_df = int(sums.shape[0]) - 1
         label = interval_label(alpha, reference_df)
         method += (
-            f"cluster-robust errors over {n_clusters} clusters (linearised delete-one-cluster "
+            f"cluster-robust errors {clusters_phrase(reference_df + 1, n_clusters)} "
+            "(linearised delete-one-cluster "
             f"jackknife, CV3); {label}"
         )
     elif clustered:

@@ -46,6 +46,7 @@ from evaluation.stats.design import (
     Term,
     cluster_jackknife_cov,
     cluster_robust_cov,
+    clusters_phrase,
     collapse,
 )
 from evaluation.stats.separation import Reduction, estimable_part
@@ -316,12 +317,16 @@ def fit_logistic(
             ]
             cov = cluster_jackknife_cov(np.linalg.inv(bread), infos, sums)
             method += (
-                f"cluster-robust errors over {n_clusters} clusters (linearised delete-one-"
+                f"cluster-robust errors {clusters_phrase(reference_df + 1, n_clusters)} "
+                "(linearised delete-one-"
                 f"cluster jackknife, CV3); {label}"
             )
         else:
             cov = cluster_robust_cov(bread, scores, cluster[cells], int(freq.sum()))
-            method += f"cluster-robust (sandwich, CR1) errors over {n_clusters} clusters; {label}"
+            method += (
+                "cluster-robust (sandwich, CR1) errors "
+                f"{clusters_phrase(reference_df + 1, n_clusters)}; {label}"
+            )
     else:
         cov = bread
         method += f"model-based errors; {label}"
