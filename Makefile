@@ -38,7 +38,7 @@ report: $(STAMP)
 	@echo "Comparison: reports/2025-2026/region/report.html"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -188,13 +188,15 @@ def _logistic(tally: Tally, survey: pd.DataFrame, params) -> None:
         tally.add("logistic model interval: every published term", covered)
         if truth == 0.0 and _shown(shown["p_value"]):
             tally.add(
-                "logistic model Wald p < 0.05 where truth is 0 (size)",
+                "logistic model profile-likelihood p < 0.05 where truth is 0 (size)",
                 float(shown["p_value"]) < 0.05,
             )
         if "wcb_ci_low" in shown and _shown(shown["wcb_ci_low"]) and _shown(shown["wcb_ci_high"]):
+            wcb_covered = float(shown["wcb_ci_low"]) <= truth <= float(shown["wcb_ci_high"])
+            tally.add(f"logistic model wild cluster bootstrap interval: {row.term}", wcb_covered)
             tally.add(
                 "logistic model wild cluster bootstrap interval: every published term",
-                float(shown["wcb_ci_low"]) <= truth <= float(shown["wcb_ci_high"]),
+                wcb_covered,
             )
             if truth == 0.0:
                 tally.add(

@@ -46,6 +46,7 @@ declaration both infer one from column names (``n``; ``count`` / ``n_*`` counts;
 ``ci_*`` dependents; text columns as groups; ``response`` as the answer column; rows labelled
 "All"/"Total" as totals). The audit then assumes only the totals it can see, so it never refuses a
 table of independent indicators; suppression by default assumes totals over groups are known.
+Dependants chain: a column computed from a computed column (a gap from a share) is hidden with it.
 
 Limits: the rule protects against subtraction within one table and against a known total. Across
 the overlapping tables of a release (and its packs and comparison) the pipeline's release pass
@@ -73,7 +74,17 @@ ANY = "*"  # dependent columns that depend on every count of their row
 
 @dataclass(frozen=True)
 class TableSpec:
-    """What a table is made of, for suppression and audit (see the module docstring)."""
+    """What a table is made of, for suppression and audit (see the module docstring).
+
+    ``dependent_cols`` maps a column to the columns computed from it: a count column, or a
+    column that is itself computed (a percentage, whose interval and gap go with it when it is
+    hidden). For the attacking audit (:mod:`evaluation.release_audit`) of a table whose rows
+    each name a survey question (a label column): ``count_groups`` maps a count column to the
+    group it counts (``(survey column, label)``), as the respondents of that group who answered
+    the row's question; ``implied_counts`` maps a percentage column to its denominator's count
+    column: shown to one decimal beside its ``n``, the percentage gives back its numerator, the
+    group's positive answers (:attr:`evaluation.instrument.Variable.positive`).
+    """
 
     n_col: str | None = "n"
     count_cols: tuple[str, ...] = ()
@@ -84,6 +95,8 @@ class TableSpec:
     total_rows: Mapping[str, str] = field(default_factory=dict)
     totals_known: bool = True
     residual_labels: tuple[str, ...] = ()
+    count_groups: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    implied_counts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def value_cols(self) -> list[str]:
@@ -94,6 +107,8 @@ class TableSpec:
         out = asdict(self)
         out["dependent_cols"] = {k: list(v) for k, v in self.dependent_cols.items()}
         out["total_rows"] = dict(self.total_rows)
+        out["count_groups"] = {k: list(v) for k, v in self.count_groups.items()}
+        out["implied_counts"] = dict(self.implied_counts)
         return out
 
     @classmethod
@@ -111,6 +126,11 @@ class TableSpec:
             total_rows=dict(raw.get("total_rows", {})),  # type: ignore[call-overload]
             totals_known=bool(raw.get("totals_known", True)),
             residual_labels=tuple(raw.get("residual_labels", ())),  # type: ignore[arg-type]
+            count_groups={
+                k: (str(v[0]), str(v[1]))
+                for k, v in dict(raw.get("count_groups", {})).items()  # type: ignore[call-overload]
+            },
+            implied_counts=dict(raw.get("implied_counts", {})),  # type: ignore[call-overload]
         )
 
 
@@ -203,9 +223,14 @@ def _values_and_hidden(frame: pd.DataFrame, columns: Sequence[str]):
     values, hidden = {}, {}
     for c in columns:
         raw = frame[c]
-        hidden[c] = (raw.astype("string") == MARKER).fillna(False).to_numpy(dtype=bool)
+        hidden[c] = _marked(raw)
         values[c] = pd.to_numeric(raw.where(~hidden[c]), errors="coerce").to_numpy(dtype=float)
     return values, hidden
+
+
+def _marked(values: pd.Series, marker: str = MARKER) -> np.ndarray:
+    """Which cells of a column hold the marker."""
+    return (values.astype("string") == marker).fillna(False).to_numpy(dtype=bool)
 
 
 def _small(x: np.ndarray, min_cell: int) -> np.ndarray:
@@ -425,19 +450,29 @@ def suppress(
     for c in spec.value_cols:
         row_any |= hidden[c]
     masks: dict[str, np.ndarray] = {c: hidden[c] for c in spec.value_cols}
-    for source, deps in spec.dependent_cols.items():
-        if source == ANY:
-            mask = row_any
-        elif source in hidden:
-            mask = hidden[source] | (hidden[spec.n_col] if spec.n_col else False)
-        else:
-            continue
-        for d in deps:
-            if d in out.columns:
-                masks[d] = masks.get(d, np.zeros(len(frame), dtype=bool)) | mask
+    for source in spec.dependent_cols:  # a computed column already hidden hides its dependants
+        if source not in masks and source in out.columns:
+            masks[source] = _marked(out[source], marker)
+    grew = True
+    while grew:  # a count hides its percentage, which hides the gap computed from it
+        grew = False
+        for source, deps in spec.dependent_cols.items():
+            if source == ANY:
+                mask = row_any
+            elif source in hidden:
+                mask = hidden[source] | (hidden[spec.n_col] if spec.n_col else False)
+            elif source in masks:
+                mask = masks[source]
+            else:
+                continue
+            for d in deps:
+                if d in out.columns:
+                    before = masks.get(d, np.zeros(len(frame), dtype=bool))
+                    after = before | mask
+                    if not np.array_equal(before, after):
+                        masks[d], grew = after, True
     for c, mask in masks.items():
-        already = (out[c].astype("string") == marker).fillna(False).to_numpy(dtype=bool)
-        mask = mask | already
+        mask = mask | _marked(out[c], marker)
         if mask.any():
             out[c] = out[c].astype(object).where(~mask, marker)
     out.attrs["disclosure"] = {
@@ -523,7 +558,14 @@ def audit_table(
     for c in spec.value_cols:
         any_hidden |= hidden[c]
     for source, deps in spec.dependent_cols.items():
-        mask = any_hidden if source == ANY else hidden.get(source, np.zeros(len(frame), bool))
+        if source == ANY:
+            mask = any_hidden
+        elif source in hidden:
+            mask = hidden[source]
+        elif source in frame.columns:  # a computed column: what is computed from it goes too
+            mask = _marked(frame[source])
+        else:
+            mask = np.zeros(len(frame), bool)
         for d in deps:
             if d not in frame.columns:
                 continue

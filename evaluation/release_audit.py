@@ -32,6 +32,14 @@ not "determined" merely because the attacker is told no one answered that way; r
 question (item missingness, a barrier option) and headline indicators (from their declared
 definitions) are modelled; blank-group rows ("Not answered") count those who left it blank.
 
+A percentage is a count too: shown to one decimal beside its ``n``, it gives back the one count
+that rounds to it (:func:`implied_numerator`; 59.2% of 213 is 126). A table that declares which
+group each count column counts and which percentage implies which count (``count_groups``,
+``implied_counts`` of :class:`~evaluation.disclosure.TableSpec`: the equity gaps) is modelled
+from that declaration (:func:`_model_group_shares`): each percentage becomes a cell in its
+column, hidden when the percentage is, so the protection pass can hide it (and the table's
+declared dependants, the gap and test, go with it).
+
 Used three ways: :func:`attack_report` (the audit; ``python -m evaluation.release_audit``),
 :func:`protect_release` (secondary suppression chosen over the whole release, greedy and driven
 by this audit; :func:`choose_secondary` is the exact mixed-integer programme, too slow for a
@@ -53,6 +61,18 @@ from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, TOTAL_LABELS, TableS
 
 DEFAULT_PROTECTION = 3
 """A suppressed cell whose feasible interval is narrower than this many respondents fails."""
+HEADLINE_COST = 10
+"""A headline indicator's count costs this many times its respondents when the protection pass
+chooses a secondary suppression: the headlines are the report's first figures, so a breakdown
+cell is hidden before them where either would do."""
+
+
+def _cost(cell: Cell) -> int:
+    """What hiding ``cell`` costs the reader (:data:`HEADLINE_COST`)."""
+    headline = bool(cell.rule) and cell.rule[-1][0] == "headline"
+    return (cell.value or 0) * (HEADLINE_COST if headline else 1)
+
+
 _SKIP_COLUMNS = {"respondent_id", "wave", "comment_change", "comment_other"}
 
 Predicate = tuple
@@ -61,7 +81,9 @@ made-up respondent): ``("label", column, text)`` a group label; ``("in", column,
 answer; ``("true", column)`` a flag; ``("all",)`` everyone; ``("answered", column)``;
 ``("asked", column, asked_if, want)`` with ``want`` ``"asked"``, ``"answered"`` or
 ``"missing"`` (a routed question's item-missingness row); ``("headline", id, part)`` a headline
-indicator's population who answered (``"n"``) or its positive answers (``"positive"``)."""
+indicator's population who answered (``"n"``) or its positive answers (``"positive"``);
+``("substantive", column)`` an answer that is not residual ("Prefer not to say": the population
+of every published share, :meth:`evaluation.instrument.Instrument.answered`)."""
 
 
 def predicate_mask(frame: pd.DataFrame, predicate: Predicate) -> np.ndarray:
@@ -74,13 +96,19 @@ def predicate_mask(frame: pd.DataFrame, predicate: Predicate) -> np.ndarray:
         from evaluation.instrument import load_instrument
 
         headline = next(h for h in HEADLINES if h.id == predicate[1])
+        instrument = load_instrument()
+        answered = instrument.answered(frame, headline.variable)  # "Prefer not to say" out
         base = headline.in_population(frame).to_numpy(bool).copy()
-        base = base & frame[headline.variable].notna().to_numpy(bool)
+        base = base & answered.notna().to_numpy(bool)
         if predicate[2] == "positive":
-            answers = list(headline.positive_answers(load_instrument()))
+            answers = list(headline.positive_answers(instrument))
             base = base & frame[headline.variable].astype(object).isin(answers).to_numpy(bool)
         return base
     series = frame[predicate[1]]
+    if kind == "substantive":
+        from evaluation.instrument import load_instrument
+
+        return load_instrument().answered(frame, predicate[1]).notna().to_numpy(bool)
     if kind == "label":
         return (series.astype("string") == predicate[2]).fillna(False).to_numpy(bool)
     if kind == "na":
@@ -120,13 +148,19 @@ def predicate_holds(row: dict, predicate: Predicate) -> bool:
         from evaluation.instrument import load_instrument
 
         h = next(h for h in HEADLINES if h.id == predicate[1])
+        instrument = load_instrument()
         tests = [row.get(col) in values for col, values in h.population.items()]
         inside = not tests or (all(tests) if h.match == "all" else any(tests))
-        inside = inside and not _missing(row.get(h.variable))
+        answer = row.get(h.variable)
+        inside = inside and not _missing(answer) and answer not in instrument.residual_labels
         if predicate[2] == "positive":
-            inside = inside and row.get(h.variable) in h.positive_answers(load_instrument())
+            inside = inside and answer in h.positive_answers(instrument)
         return bool(inside)
     value = row.get(predicate[1])
+    if kind == "substantive":
+        from evaluation.instrument import load_instrument
+
+        return not _missing(value) and value not in load_instrument().residual_labels
     if kind == "label":
         return not _missing(value) and str(value) == predicate[2]
     if kind == "na":
@@ -279,6 +313,8 @@ def _model_table(
     row's meaning to that column; an ``indicator`` column naming headline indicators takes their
     declared definitions (:data:`evaluation.analyses.headlines.HEADLINES`).
     """
+    if spec.count_groups:
+        return _model_group_shares(name, table, spec, frame)
     labels = list(spec.label_cols)
     groups = [g for g in spec.group_cols if g not in labels and g != spec.partition_col]
     headline = None
@@ -374,6 +410,73 @@ def _model_table(
         return [], "no count column reproduced from the microdata"
     if headline and any(c.value is not None and int(c.mask.sum()) != c.value for c in cells):
         return [], "headline counts are not this report's respondents (another wave or unit)"
+    return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
+
+
+def implied_numerator(pct: float, n: int) -> int | None:
+    """The one count ``x`` of ``n`` whose share ``100 x / n`` rounds to ``pct`` (one decimal),
+    or None when none or two do (then the percentage does not give the count back)."""
+    if n <= 0 or not np.isfinite(pct):
+        return None
+    shares = 100 * np.arange(n + 1) / n
+    hits = np.flatnonzero(np.abs(shares - pct) <= 0.05 + 1e-9)
+    return int(hits[0]) if len(hits) == 1 else None
+
+
+def _model_group_shares(
+    name: str, table: pd.DataFrame, spec: TableSpec, frame: pd.DataFrame
+) -> tuple[list[Cell], str | None]:
+    """The cells of a table of groups' shares by question (declared ``count_groups``: the
+    equity gaps), or why it is not modelled.
+
+    Each row names a survey question in a label column. A count column of ``count_groups``
+    counts its group's answers to it (residual answers left out, as every published share
+    does); a percentage column of ``implied_counts`` is a cell too, its group's positive answers:
+    shown beside a shown ``n`` it is the one count that rounds to it (:func:`implied_numerator`;
+    a percentage two counts round to is left out and counted), hidden when the percentage is.
+    Every cell is checked against the microdata: a meaning that does not reproduce a shown
+    value leaves the table not modelled, never an equation that is not true.
+    """
+    from evaluation.instrument import load_instrument
+
+    instrument = load_instrument()
+    labels = [c for c in spec.label_cols if c in table.columns]
+    cells: list[Cell] = []
+    skipped = 0
+    for i, row in enumerate(table.to_dict("records")):
+        named = [str(row[c]) for c in labels if str(row[c]) in frame.columns]
+        if not named or named[0] in _SKIP_COLUMNS:
+            return [], f"row {i + 2} names no survey question"
+        variable = named[0]
+        positive = instrument[variable].positive if variable in instrument else ()
+        for count_col, (column, label) in spec.count_groups.items():
+            if count_col not in table.columns:
+                continue
+            if column not in frame.columns:
+                return [], f"group columns not in the survey: {[column]}"
+            group = ("label", column, label)
+            n = _as_count(row[count_col])
+            if isinstance(n, float):
+                return [], "non-count values in count columns"
+            rule: tuple = (group, ("substantive", variable))
+            mask = rule_mask(frame, rule)
+            if n is not None and int(mask.sum()) != n:
+                return [], f"{count_col} is not {label}'s answers to the row's question"
+            cells.append(Cell(name, i + 2, count_col, n, mask, rule))
+            for pct_col, of in spec.implied_counts.items():
+                if of != count_col or pct_col not in table.columns:
+                    continue
+                shown = row[pct_col]
+                hidden = isinstance(shown, str) and shown.strip() == MARKER
+                x = None if hidden or n is None else implied_numerator(float(shown), n)
+                if not positive or (x is None and not hidden):
+                    skipped += 1
+                    continue
+                rule = (group, ("in", variable, tuple(positive)))
+                mask = rule_mask(frame, rule)
+                if x is not None and int(mask.sum()) != x:
+                    return [], f"{pct_col} is not {label}'s positive answers"
+                cells.append(Cell(name, i + 2, pct_col, x, mask, rule))
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
 
 
@@ -540,6 +643,120 @@ def _reuse(
     return cells, modelled
 
 
+def _category(series: pd.Series, label: str) -> object | None:
+    """``label`` as a value ``series`` can hold (a categorical column holds only its levels)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return next((c for c in series.cat.categories if str(c) == label), None)
+    return label
+
+
+def _headline_member(
+    frame: pd.DataFrame, where: np.ndarray, headline_id: str, part: str
+) -> tuple[np.ndarray, dict[str, object]]:
+    """Whom to copy, and what to change, so that a made-up respondent of ``where`` counts in a
+    headline indicator's population (``part`` ``"n"``: with an answer that is not positive) or
+    among its positive answers: someone already in the population if there is one, else
+    someone asked the population's question (routed to it), moved into the population."""
+    from evaluation.analyses.headlines import HEADLINES
+    from evaluation.instrument import load_instrument
+
+    h = next(h for h in HEADLINES if h.id == headline_id)
+    instrument = load_instrument()
+    positive = h.positive_answers(instrument)
+    scale = instrument[h.variable].values
+    other = [v for v in scale if v not in positive and v not in instrument.residual_labels]
+    wanted = positive[0] if part == "positive" or not other else other[0]
+    changed: dict[str, object] = {}
+    inside = where & h.in_population(frame).to_numpy(bool)
+    if not inside.any():
+        columns = list(h.population.items())[: None if h.match == "all" else 1]
+        for column, values in columns:
+            changed[column] = _category(frame[column], values[0])
+        if any(value is None for value in changed.values()):
+            return where, {}
+        asked = np.logical_and.reduce([frame[c].notna().to_numpy(bool) for c, _ in columns])
+        inside = where & asked if (where & asked).any() else where
+    value = _category(frame[h.variable], wanted)
+    if value is None:
+        return where, {}
+    return inside, changed | {h.variable: value}
+
+
+def _substantive_answer(series: pd.Series) -> object | None:
+    """An answer ``series`` can hold that is not residual (for a made-up respondent)."""
+    from evaluation.instrument import load_instrument
+
+    residual = load_instrument().residual_labels
+    values = (
+        list(series.cat.categories)
+        if isinstance(series.dtype, pd.CategoricalDtype)
+        else list(series.dropna().unique())
+    )
+    return next((v for v in values if v not in residual), None)
+
+
+UNIT_COLUMNS = ("org_code", "org_name", "icb", "org_type", "org_arf_status")
+"""The columns a respondent's organisation sets: moving a respondent between units changes them."""
+
+
+def _moved(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
+    """Membership patterns of respondents moved between a unit without a pack and the rest.
+
+    The atoms are the patterns that occur, so a respondent of a unit without a pack would be
+    known to be in it: nobody with the same answers elsewhere, nobody else's answers there.
+    Nothing published says which unit a respondent with given answers is in, except the
+    packs' own tables. So for each such unit, each of its respondents' answers is also
+    allowed in a pack unit (of the same ICB and type where there is one) and, for each of its
+    hidden cells, one outside respondent of that cell's group with its answer and one without
+    it are allowed inside: the attacker has to rule those out from what is published, as for
+    real ones.
+    """
+    units = [c for c in UNIT_COLUMNS if c in frame.columns]
+    hidden = [
+        p for p, c in enumerate(cells) if c.virtual and c.value is None and c.scope is not None
+    ]
+    if not hidden or not units:
+        return np.zeros((0, len(cells)), dtype=bool)
+    columns = [_rule_columns(c.rule) & set(units) for c in cells]
+    pairs: dict[tuple[bytes, int], tuple[int, int]] = {}
+    scopes = [np.asarray(cells[p].scope, bool) for p in hidden]
+    for where in {scope.tobytes(): scope for scope in scopes}.values():
+        inside, outside = np.flatnonzero(where), np.flatnonzero(~where)
+        if not len(inside) or not len(outside):
+            continue
+        first = frame.iloc[int(inside[0])]
+        alike = outside[
+            (frame[units].iloc[outside].astype(str)[["icb", "org_type"]]
+             == first[["icb", "org_type"]].astype(str)).all(axis=1).to_numpy()
+        ] if {"icb", "org_type"} <= set(units) else outside  # fmt: skip
+        there = int((alike if len(alike) else outside)[0])
+        here = [p for p, scope in zip(hidden, scopes, strict=True) if np.array_equal(scope, where)]
+        for row in np.flatnonzero(np.logical_or.reduce([cells[p].mask for p in here])):
+            pairs.setdefault((membership[:, row].tobytes(), there), (int(row), there))
+        for p in here:  # from elsewhere, moved in: one of the cell's group with its answer,
+            rule = cells[p].rule  # and one without it
+            group, answer = rule_mask(frame, rule[:-1]), rule_mask(frame, rule[-1:])
+            for rows_ in (group & answer & ~where, group & ~answer & ~where):
+                if rows_.any():
+                    moved, home = int(np.flatnonzero(rows_)[0]), int(inside[0])
+                    pairs.setdefault((membership[:, moved].tobytes(), home), (moved, home))
+    rows = []
+    for answers, unit in pairs.values():
+        one = frame.iloc[answers].to_dict() | frame.iloc[unit][units].to_dict()
+        pattern = np.zeros(len(cells), dtype=bool)
+        for c, cell in enumerate(cells):
+            if cell.scope is not None and not cell.scope[unit]:
+                continue
+            if not cell.rule:
+                pattern[c] = cell.scope is None and bool(membership[c, answers])
+            elif columns[c] or (cell.scope is not None and not cell.scope[answers]):
+                pattern[c] = all(predicate_holds(one, q) for q in cell.rule)
+            else:
+                pattern[c] = bool(membership[c, answers])
+        rows.append(pattern)
+    return np.array(rows, dtype=bool).reshape(len(rows), len(cells))
+
+
 def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
     """Membership patterns of made-up respondents, one per hidden empty cell.
 
@@ -560,7 +777,13 @@ def _phantoms(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) ->
         changed: dict[str, object] = {}
         if answer[0] in ("in", "true"):
             changed[answer[1]] = answer[2][0] if answer[0] == "in" else True
-        if not where.any():  # an empty group: someone of the report moved into it
+        if answer[0] == "substantive":  # an answer: the question's first that is not residual
+            value = _substantive_answer(frame[answer[1]])
+            if value is not None:
+                changed[answer[1]] = value
+        if answer[0] == "headline" and where.any():
+            where, changed = _headline_member(frame, where, answer[1], answer[2])
+        elif not where.any():  # an empty group: someone of the report moved into it
             where = np.ones(len(frame), bool) if cell.scope is None else cell.scope.copy()
             for predicate in group:
                 series = frame[predicate[1]] if predicate[0] == "label" else None
@@ -670,7 +893,11 @@ def feasible_intervals(
     if not cells:
         return pd.DataFrame(columns=columns + (["binding"] if binding else []))
     membership = np.stack([c.mask for c in cells])  # cells x respondents
-    extra = _phantoms(cells, membership, frame) if frame is not None else np.zeros((0, len(cells)))
+    extra = (
+        np.vstack([_phantoms(cells, membership, frame), _moved(cells, membership, frame)])
+        if frame is not None
+        else np.zeros((0, len(cells)))
+    )
     patterns = np.unique(np.vstack([membership.T, extra]).astype(bool), axis=0)
     incidence = patterns.T.astype(float)  # cells x atoms
     shown = [i for i, c in enumerate(cells) if c.value is not None]
@@ -821,13 +1048,13 @@ def protect_release(
     one (:func:`choose_secondary` is the exact programme; it is too slow for a whole report):
     audit every suppressed cell; for each cell still narrower than ``protection``, take the
     shown cells whose equations hold its bound (the programme's non-zero duals, see
-    :func:`feasible_intervals`) and hide the cheapest of them (fewest respondents; a count
-    published twice is one equation, so both copies go), unless a cell chosen this round
-    already covers it; re-suppress each changed table with its declared structure (its
-    percentages and intervals, and a second cell wherever a total in the table would give the
-    new one back); re-audit only the cells still exposed and the new ones (hiding a cell can
-    only widen intervals), and repeat. Only tables under ``writable`` (default: every report
-    folder) are changed: a report already published elsewhere is context.
+    :func:`feasible_intervals`) and hide the cheapest of them (fewest respondents, a headline's
+    counted :data:`HEADLINE_COST` times; a count published twice is one equation, so both copies
+    go), unless a cell chosen this round already covers it; re-suppress each changed table with
+    its declared structure (its percentages and intervals, and a second cell wherever a total in
+    the table would give the new one back); re-audit only the cells still exposed and the new
+    ones (hiding a cell can only widen intervals), and repeat. Only tables under ``writable``
+    (default: every report folder) are changed: a report already published elsewhere is context.
     """
     import time
 
@@ -865,7 +1092,7 @@ def protect_release(
                 continue
             if any(key in chosen for key in groups):
                 continue
-            key = min(groups, key=lambda k: (sum(cells[c].value or 0 for c in groups[k]), k))
+            key = min(groups, key=lambda k: (sum(_cost(cells[c]) for c in groups[k]), k))
             chosen[key] = groups[key]
         if not chosen:
             break

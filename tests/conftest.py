@@ -67,3 +67,19 @@ def processes_of(run_dir_prefix: str) -> list[int]:
         if any(v.startswith(f"{RUN_DIR_ENV}={run_dir_prefix}".encode()) for v in environ):
             found.append(int(entry.name))
     return found
+
+
+def check_pack(
+    folder: Path, manifest: dict, unit: str, name: str, comparators: int, min_cell: int
+) -> None:
+    """A built pack names its unit, shows it first beside ``comparators`` comparators ending
+    with the region, and passes the disclosure audit."""
+    from evaluation.audit import audit_report
+
+    assert name in manifest["title"]
+    assert manifest["parameters"]["scope_value"] == unit
+    benchmark = pd.read_csv(folder / "tables" / "benchmark_headlines.csv", dtype=str)
+    shown = benchmark["comparator"].unique().tolist()
+    assert shown[0].startswith(name) and shown[-1] == "North West region"
+    assert len(shown) == comparators
+    assert audit_report(folder, min_cell=min_cell) == []

@@ -125,3 +125,92 @@ def test_secondary_suppression_chosen_over_the_release_protects_the_cell(tmp_pat
         model.cells[i].value = None
     after = feasible_intervals(model.cells)
     assert (after["width"] >= 3).all()
+
+
+def test_headline_predicates_count_the_published_headline_populations() -> None:
+    """The audit attacks a headline table only if its cells' respondents are the published
+    ones: each headline's population leaves out "Prefer not to say" (the one definition of a
+    question's population). The audit's predicate once kept them in, so experienced racism
+    and "reported it" differed by 1 to 9 respondents on the bundled wave and no headline table
+    was ever attacked."""
+    from evaluation.analyses.headlines import headline_estimates
+    from evaluation.io.wave import load_wave
+    from evaluation.paths import SURVEY_DATA
+    from evaluation.pipeline.config import load_config
+    from evaluation.release_audit import predicate_mask
+
+    frame = load_wave(load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml")).frame
+    estimates = headline_estimates(frame)
+    assert (frame["experienced_racism_12m"] == "Prefer not to say").any()  # the case that differed
+    for row in estimates.itertuples():
+        n = predicate_mask(frame, ("headline", row.indicator, "n")).sum()
+        positive = predicate_mask(frame, ("headline", row.indicator, "positive")).sum()
+        assert (n, positive) == (row.n, row.n_positive), row.indicator
+
+
+def test_an_empty_hidden_headline_cell_is_not_exactly_zero_by_construction() -> None:
+    """Nobody satisfied with the response, the count hidden beside its shown population: the
+    attacker must rule out a made-up satisfied respondent from what is published, as for any
+    empty cell. Without one the cell was "exactly 0" (the 50-respondent example wave was
+    withheld for it). The made-up respondent's memberships follow :func:`predicate_holds`,
+    which must agree with :func:`predicate_mask` on every real respondent."""
+    from evaluation.io.wave import load_wave
+    from evaluation.paths import SURVEY_DATA
+    from evaluation.pipeline.config import load_config
+    from evaluation.release_audit import predicate_holds, predicate_mask
+
+    frame = load_wave(load_config(SURVEY_DATA / "synthetic" / "2025" / "evaluation.yaml")).frame
+    frame.loc[frame["satisfied_with_response"] == "Yes", "satisfied_with_response"] = "Partly"
+    for part in ("n", "positive"):
+        predicate = ("headline", "satisfied_with_response", part)
+        mask = predicate_mask(frame, predicate)
+        rows = frame.to_dict("records")
+        assert [predicate_holds(r, predicate) for r in rows] == mask.tolist()
+    n = predicate_mask(frame, ("headline", "satisfied_with_response", "n"))
+    empty = predicate_mask(frame, ("headline", "satisfied_with_response", "positive"))
+    assert n.sum() > 0 and empty.sum() == 0
+    cells = [
+        Cell("headline", 2, "n", int(n.sum()), n, (("headline", "satisfied_with_response", "n"),)),
+        Cell("headline", 2, "n_positive", None, empty,
+             (("headline", "satisfied_with_response", "positive"),)),
+    ]  # fmt: skip
+    assert feasible_intervals(cells).loc[0, "width"] == 0  # no made-up respondent: exactly 0
+    interval = feasible_intervals(cells, frame).iloc[0]
+    assert (interval["low"], interval["high"]) == (0, n.sum())
+
+
+def test_respondents_moved_between_units_widen_only_what_the_packs_do_not_pin() -> None:
+    """A unit without a pack (B) is the region minus the pack (A). Its respondents' answers
+    are allowed in A, and A's answers in B (made-up moved respondents), so only the published
+    tables place them. B (2 respondents, both X) beside A (20, all Y): the region shows 2 X of
+    22 and A's size; A's X count is hidden, so B's X could be 0, 1 or 2 (A could hold them).
+    The patterns that occur alone made it exactly 2 (nobody else answered X). Shown, A's X
+    count pins it, moved respondents or not."""
+    from evaluation.release_audit import _moved
+
+    frame = pd.DataFrame(
+        {"org_code": ["A"] * 20 + ["B"] * 2, "icb": ["I"] * 22, "org_type": ["acute"] * 22,
+         "answer": ["Y"] * 20 + ["X", "X"]}
+    )  # fmt: skip
+    a, b = (frame["org_code"] == "A").to_numpy(), (frame["org_code"] == "B").to_numpy()
+    x = (frame["answer"] == "X").to_numpy()
+    answer_x = (("in", "answer", ("X",)),)
+    everyone = (("all",),)
+
+    def cells(a_x: int | None) -> list[Cell]:
+        return [
+            Cell("region", 2, "n", 2, x, answer_x),
+            Cell("region", 3, "n", 22, np.ones(22, bool), everyone),
+            Cell("pack A", 2, "n", 20, a, everyone, a),
+            Cell("pack A", 3, "n", a_x, a & x, answer_x, a),
+            Cell("B [no pack]", 3, "n", None, b & x, answer_x, b, True),
+        ]
+
+    membership = np.stack([c.mask for c in cells(None)])
+    assert len(_moved(cells(None), membership, frame)) == 2  # B's X in A; A's Y in B
+    free = feasible_intervals(cells(None), frame).iloc[-1]
+    assert (free["low"], free["high"]) == (0, 2)
+    without = feasible_intervals(cells(None)).iloc[-1]  # the patterns that occur only
+    assert (without["low"], without["high"]) == (2, 2)
+    pinned = feasible_intervals(cells(0), frame).iloc[-1]
+    assert (pinned["low"], pinned["high"]) == (2, 2)  # A shows no X: both X are in B

@@ -167,7 +167,7 @@ def bundled_tables(tmp_path_factory):
     """The bundled 2025 wave's overlapping breakdowns, published as the notebooks publish them."""
     from evaluation.analyses import capability, likert
     from evaluation.analyses import data_quality as dq
-    from evaluation.analyses.headlines import headline_indicators
+    from evaluation.analyses.headlines import equity_gaps, headline_indicators
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
     from evaluation.publishing import ReportContext
@@ -192,6 +192,7 @@ def bundled_tables(tmp_path_factory):
     ):  # fmt: skip
         rep.publish(name)
     rep.table(headline_indicators(frame), "headline_indicators", "t")
+    rep.table(equity_gaps(frame), "equity_gaps", "t")  # White's share x n: a count (126)
     return out, frame, config
 
 
@@ -206,6 +207,8 @@ def test_bundled_wave_recoveries_fail_today_and_the_release_pass_protects_them(b
     assert not after["exposed"].any(), after[after["exposed"]].drop(columns="true_value")
     assert after["width"].min() >= DEFAULT_PROTECTION
     assert result.seconds < 120  # the pass itself, on a loaded 2-core machine
+    # White's share x n in the gaps table gave "Prefer not to say"'s confident count back
+    assert any(table.endswith("equity_gaps.csv") for table in result.added)
 
 
 def test_the_gate_fails_old_style_tables_naming_the_giveaway_and_passes_protected_ones(tmp_path):
@@ -242,3 +245,39 @@ def test_report_table_applies_the_release_decisions_in_place(tmp_path):
     assert table.loc[0, "n_positive"] == 20
     written = pd.read_csv(tmp_path / "tables" / "t.csv", dtype=str, encoding="utf-8-sig")
     assert written.loc[1, "n_positive"] == MARKER
+
+
+def test_a_run_is_protected_and_gated_with_the_published_reports_beside_it(tmp_path):
+    """A report run beside the wave's published reports (a comparison beside the region, the
+    region beside packs): each is safe alone, but the run's "positive" count (19) minus the
+    published distribution's "agree" (12) gives the hidden "strongly agree" (7). With the
+    published report as context, the run hides its own cells (never the published one's) and
+    the gate passes over both; without it the run would pass its own audit and publish the
+    giveaway."""
+    from evaluation.pipeline.release import protect_run
+
+    counts = {"Global Majority": [12, 14, 13, 12, 7], "White": [30, 40, 35, 50, 45]}
+    frame = _frame(counts)
+    both = tmp_path / "both"
+    _old_style_release(both / "tables", frame)
+    published, run = tmp_path / "region", tmp_path / "run"
+    (published / "tables").mkdir(parents=True)
+    (run / "tables").mkdir(parents=True)
+    index = json.loads((both / "tables" / "index.json").read_text())
+    for folder, name in ((published, "distribution"), (run, "positive")):
+        (both / "tables" / f"{name}.csv").rename(folder / "tables" / f"{name}.csv")
+        (folder / "tables" / "index.json").write_text(json.dumps({name: index[name]}))
+    context_file = published / "tables" / "distribution.csv"
+    before = context_file.read_bytes()
+    exposed, _ = attack_report([run, published], frame)
+    assert exposed["exposed"].any()  # the union gives the 7 away
+    alone, _ = attack_report([run], frame)
+    assert not alone["exposed"].any()  # the run's own audit alone would pass it
+
+    protect_run(run, frame, lambda sections: {}, context=([(published, None, "region")], {}))
+    assert context_file.read_bytes() == before  # the published report is never changed
+    assert marked_cells(run / "tables" / "positive.csv")  # the run hid its own cells
+    after, _ = attack_report([run, published], frame)
+    assert not after["exposed"].any() and after["width"].min() >= DEFAULT_PROTECTION
+    note = json.loads((run / "release_audit.json").read_text())
+    assert note["context"] == ["region"] and note["exposed"] == 0

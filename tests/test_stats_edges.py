@@ -211,12 +211,113 @@ def test_term_on_one_cluster_gets_no_clustered_interval() -> None:
     assert np.isfinite(role["ci_low"]) and role["note"] == ""
 
 
+@pytest.mark.parametrize("model", ["logistic", "ordinal"])
+def test_level_of_few_respondents_gets_its_estimate_but_no_interval(model: str) -> None:
+    """One rule in both models: a level of fewer than 20 respondents (19 here, in 19 of 30
+    organisations, so the few-clusters rule does not apply) has no interval or p-value; the same
+    level with 20 respondents has both. Wald intervals on so few under-cover (simulation study)."""
+    rng = np.random.default_rng(4)
+    for size, shown in [(19, False), (20, True)]:
+        n = 3000
+        orgs = np.array([f"O{i:02d}" for i in range(30)])
+        role = np.where(np.arange(n) < size, "E", rng.choice(["F", "M"], n))
+        org = np.where(np.arange(n) < size, orgs[np.arange(n) % 19], rng.choice(orgs, n))
+        latent = 0.8 * (role == "E") + 0.3 * (role == "M") + rng.logistic(size=n)
+        frame = pd.DataFrame({"org": org, "role": pd.Categorical(role, categories=["F", "M", "E"])})
+        if model == "logistic":
+            frame["y"] = latent > 0.0
+            result = logistic_regression(frame, "y", {"role": "F"}, cluster="org")
+        else:
+            frame["y"] = pd.Categorical(
+                np.array(LEVELS)[(latent[:, None] > CUTS).sum(axis=1)], LEVELS, ordered=True
+            )
+            result = ordinal_logit(frame, "y", {"role": "F"}, cluster="org")
+        table = result.coefficients.set_index("term")
+        executive = table.loc["role: E (ref. F)"]
+        assert np.isfinite(executive["log_odds"])
+        assert table.loc["role: M (ref. F)", ["ci_low", "p_value"]].notna().all()
+        if shown:
+            assert executive[["ci_low", "ci_high", "p_value"]].notna().all()
+            assert "fewer than 20 respondents" not in result.method
+        else:
+            assert executive[["std_error", "ci_low", "ci_high", "p_value"]].isna().all()
+            assert executive["note"] == "no interval: level of 19 respondents, fewer than 20"
+            assert "fewer than 20 respondents" in result.method
+
+
+def _skewed_frame(seed: int = 3, n: int = 2000) -> pd.DataFrame:
+    """A small level S whose answers are nearly all one way (a skewed log-likelihood)."""
+    rng = np.random.default_rng(seed)
+    role = rng.choice(["F", "M", "S"], n, p=[0.7, 0.25, 0.05])
+    eta = -0.8 + 0.9 * (role == "M") + 2.5 * (role == "S")
+    return pd.DataFrame(
+        {
+            "org": rng.choice([f"O{i:02d}" for i in range(30)], n),
+            "role": pd.Categorical(role, categories=["F", "M", "S"]),
+            "y": rng.random(n) < 1 / (1 + np.exp(-eta)),
+        }
+    )
+
+
+def _row_level_loglik(frame: pd.DataFrame, level: str, value: float) -> float:
+    """Independent profile: the row-level GLM with the ``level`` dummy's coefficient held at
+    ``value`` (an offset), the other coefficients maximised."""
+    dummies = pd.get_dummies(frame["role"], dtype=float)
+    exog = sm.add_constant(dummies.drop(columns=["F", level]))
+    fit = sm.GLM(
+        frame["y"].astype(float), exog, family=sm.families.Binomial(),
+        offset=value * dummies[level],
+    ).fit()  # fmt: skip
+    return float(fit.llf)
+
+
+@pytest.mark.parametrize("cluster", [None, "org"])
+def test_profile_interval_is_where_the_scaled_likelihood_ratio_meets_its_critical_value(
+    cluster: str | None,
+) -> None:
+    """At each bound the row-level likelihood ratio, scaled by model-based over robust variance
+    (1 without clusters), equals the squared critical value; the p-value is that statistic's
+    tail at 0, so the interval excludes 0 exactly when p < 0.05; the interval is asymmetric
+    where the likelihood is skewed, unlike the Wald one."""
+    frame = _skewed_frame()
+    result = logistic_regression(frame, "y", {"role": "F"}, cluster=cluster)
+    wald = logistic_regression(frame, "y", {"role": "F"}, cluster=cluster, interval="wald")
+    full = sm.GLM(
+        frame["y"].astype(float),
+        sm.add_constant(pd.get_dummies(frame["role"], dtype=float).drop(columns="F")),
+        family=sm.families.Binomial(),
+    ).fit()
+    model_se = np.sqrt(np.diag(full.cov_params()))
+    df = result.reference_df
+    crit = (stats.norm.ppf(0.975) if df is None else stats.t.ppf(0.975, df)) ** 2
+    for k, level in [(1, "M"), (2, "S")]:
+        row = result.coefficients.iloc[k]
+        scale = (model_se[k] / row["std_error"]) ** 2
+        for bound in (row["ci_low"], row["ci_high"]):
+            ratio = 2 * (full.llf - _row_level_loglik(frame, level, bound)) * scale
+            assert ratio == pytest.approx(crit, rel=1e-5)
+        at_zero = 2 * (full.llf - _row_level_loglik(frame, level, 0.0)) * scale
+        expected = stats.chi2.sf(at_zero, 1) if df is None else stats.f.sf(at_zero, 1, df)
+        assert row["p_value"] == pytest.approx(expected, rel=1e-4)
+        assert row["or_ci_high"] == pytest.approx(np.exp(row["ci_high"]))
+    skewed, symmetric = result.coefficients.iloc[2], wald.coefficients.iloc[2]
+    assert skewed["ci_high"] - skewed["log_odds"] > 1.1 * (skewed["log_odds"] - skewed["ci_low"])
+    assert symmetric["ci_high"] - symmetric["log_odds"] == pytest.approx(
+        symmetric["log_odds"] - symmetric["ci_low"]
+    )
+    assert "robust-adjusted profile likelihood" in result.method
+
+
 def test_conf_int_and_wording_follow_alpha() -> None:
     frame = _clustered_frame()
-    result = logistic_regression(frame, "y", {"role": "F"}, cluster="org", alpha=0.10)
+    result = logistic_regression(
+        frame, "y", {"role": "F"}, cluster="org", alpha=0.10, interval="wald"
+    )
     df = result.n_clusters - 1
     label = f"Wald 90% CIs and p-values from t({df})"
     assert label in result.method and result.interval_label == label
+    profile = logistic_regression(frame, "y", {"role": "F"}, cluster="org", alpha=0.10)
+    assert profile.interval_label in profile.method and "90% intervals" in profile.method
     table = result.coefficients.set_index("term")
     ci = result.conf_int()
     np.testing.assert_allclose(ci["lower"], table["ci_low"])

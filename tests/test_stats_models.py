@@ -78,7 +78,9 @@ def test_logistic_collapsed_equals_row_level_statsmodels_and_sklearn(data: pd.Da
     np.testing.assert_allclose(ours.coefficients["std_error"], plain.bse, atol=1e-6)
     assert "model-based" in ours.method
 
-    ours_cl = logistic_regression(data, "agree", PREDICTORS, cluster="org", cluster_variance="CR1")
+    ours_cl = logistic_regression(
+        data, "agree", PREDICTORS, cluster="org", cluster_variance="CR1", interval="wald"
+    )
     np.testing.assert_allclose(ours_cl.coefficients["std_error"], clustered.bse, atol=1e-6)
     # statsmodels refers the clustered z to the normal; ours (as Stata) to t(G - 1)
     t_p = 2 * stats.t.sf(np.abs(clustered.params / clustered.bse), 29)

@@ -111,10 +111,10 @@ def awareness_model(frame: pd.DataFrame) -> tuple[ModelResult, dict[str, int]]:
 
     Edges (:mod:`evaluation.stats.regression`): a separated term (say every executive in scope
     aware) is not estimable and published blank; a term whose level is held by fewer than 10
-    organisations (ambulance: one trust) gets its estimate but no interval or p-value; the others
-    get a wild cluster score bootstrap p-value and interval beside the clustered (CV3 jackknife,
-    t(G - 1)) ones. ``method``
-    says which terms were affected.
+    organisations (ambulance: one trust) or has fewer than 20 respondents gets its estimate but no
+    interval or p-value; the others get robust-adjusted profile-likelihood intervals and p-values
+    (scaled by the CV3 jackknife error, t(G - 1) reference) and a wild cluster score bootstrap
+    p-value and interval beside them. ``method`` says which terms were affected.
     """
     data, predictors, excluded = model_frame(frame, MODEL_PREDICTORS)
     result = logistic_regression(

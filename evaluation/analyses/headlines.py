@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, suppress
+from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, TableSpec, suppress
 from evaluation.instrument import Instrument, load_instrument
 from evaluation.stats.crosstabs import proportion_by
 
@@ -314,6 +314,8 @@ GAP_COLUMNS = (
     "pct_white", "ci_low_white", "ci_high_white", "gap_pp", "gap_low", "gap_high", "p_value",
     "p_holm", "significant",
 )  # fmt: skip
+GAP_TESTS = GAP_COLUMNS[-6:]
+"""The gap, its interval and its test: computed from both groups' counts."""
 
 
 def equity_gaps(
@@ -332,6 +334,8 @@ def equity_gaps(
     A group whose n, positive count or complement is under ``min_cell`` shows ``[c]`` for its
     share, and the gap and test are ``[c]`` and left out of the correction family. Respondents
     are treated as independent (clustering by organisation makes the intervals too narrow).
+    ``attrs["too_few"]`` lists the variables hidden here for too few respondents (any other
+    hidden gap was hidden by the release pass: :func:`gap_sentences` says which).
     """
     from evaluation.stats import adjust_pvalues, chi_square_test
     from evaluation.stats.proportions import newcombe_difference
@@ -384,26 +388,37 @@ def equity_gaps(
                     out.loc[i, c] = SUPPRESSED
             if 0 < n < min_cell:
                 out.loc[i, f"n_{key}"] = SUPPRESSED
-        for c in ("gap_pp", "gap_low", "gap_high", "p_value", "p_holm", "significant"):
+        for c in GAP_TESTS:
             out.loc[i, c] = SUPPRESSED
-    from evaluation.disclosure import TableSpec
-
-    out.attrs["disclosure"] = {
-        **TableSpec(
-            n_col=None,
-            count_cols=("n_gm", "n_white"),
-            # each group's share rests on that group's counts only (the gap on both: it is
-            # suppressed whenever either group is)
-            dependent_cols={
-                f"n_{key}": (f"pct_{key}", f"ci_low_{key}", f"ci_high_{key}")
-                for key in ("gm", "white")
-            },
-            label_cols=("variable", "finding", "better"),
-            totals_known=False,
-        ).as_dict(),
-        "min_cell": min_cell,
-    }
+    out.attrs["disclosure"] = {**gap_spec().as_dict(), "min_cell": min_cell}
+    out.attrs["too_few"] = [str(out.loc[i, "variable"]) for i, small in enumerate(hidden) if small]
     return out
+
+
+def gap_spec() -> TableSpec:
+    """The declared structure of :func:`equity_gaps`' table.
+
+    Each group's share rests on that group's counts; the gap and its test rest on both shares:
+    with the two ``n`` shown, either share with the gap gives the other back, and so does the
+    p-value (it is a function of the four counts), so a hidden share hides the gap and test of
+    its row (the release pass may hide a share whose count another table would give away). For
+    the attacking audit, ``n_gm`` and ``n_white`` count each group's answers to the row's
+    question, and each share shown to one decimal beside its ``n`` gives its positive count.
+    """
+    keys = dict(zip(("gm", "white"), GAP_GROUPS, strict=True))
+    dependents: dict[str, tuple[str, ...]] = {}
+    for key in keys:
+        dependents[f"n_{key}"] = (f"pct_{key}", f"ci_low_{key}", f"ci_high_{key}")
+        dependents[f"pct_{key}"] = (f"ci_low_{key}", f"ci_high_{key}", *GAP_TESTS)
+    return TableSpec(
+        n_col=None,
+        count_cols=tuple(f"n_{key}" for key in keys),
+        dependent_cols=dependents,
+        label_cols=("variable", "finding", "better"),
+        totals_known=False,
+        count_groups={f"n_{key}": ("ethnicity_group", group) for key, group in keys.items()},
+        implied_counts={f"pct_{key}": f"n_{key}" for key in keys},
+    )
 
 
 def _pct(value: object) -> str:
@@ -411,15 +426,25 @@ def _pct(value: object) -> str:
 
 
 def gap_sentences(gaps: pd.DataFrame) -> list[str]:
-    """One sentence per equity gap, from :func:`equity_gaps` (suppressed gaps say so)."""
+    """One sentence per equity gap, from :func:`equity_gaps` as published (suppressed gaps say
+    so, and why: too few respondents in a group, or hidden by the release pass because with
+    the other published tables it would give a hidden count back; either, for a table whose
+    ``attrs["too_few"]`` is unknown, as one read back from its CSV)."""
+    too_few = gaps.attrs.get("too_few")
+    reasons = {
+        True: "too few respondents in a group",
+        False: "with the other published tables it would let a hidden count be worked out",
+        None: "too few respondents in a group, or it would let a hidden count be worked out "
+        "from the other published tables",
+    }
     sentences = []
     for row in gaps.to_dict("records"):
         finding = str(row["finding"])
         if row["gap_pp"] == SUPPRESSED:
+            why = reasons[None if too_few is None else row["variable"] in too_few]
             sentences.append(
                 f"The gap between Global Majority and White staff who {finding} is not shown "
-                "to protect confidentiality (too few respondents in a group, or it would let a "
-                "hidden count be worked out from the other published tables)."
+                f"to protect confidentiality ({why})."
             )
             continue
         gap = float(row["gap_pp"])

@@ -128,8 +128,22 @@ MODEL_TEXT = {
     "critical value times std_error",
     "p_value": "two-sided p-value that the log odds ratio is 0, from log_odds / std_error "
     "referred to Student's t with G - 1 degrees of freedom (blank: the level is held by fewer "
-    "than 10 organisations, or the term is not estimable because of separation)",
+    "than 10 organisations or has fewer than 20 respondents, or the term is not estimable "
+    "because of separation)",
 }
+PROFILE_TEXT = {
+    "ci_low": "lower limit of the 95% interval for log_odds: robust-adjusted profile likelihood "
+    "(the likelihood-ratio statistic scaled by model-based over jackknife variance stays below "
+    "the squared t(G - 1) critical value; asymmetric where the likelihood is skewed)",
+    "ci_high": "upper limit of the 95% interval for log_odds (robust-adjusted profile "
+    "likelihood, as ci_low)",
+}
+PROFILE_P_VALUE = (
+    "two-sided p-value that the log odds ratio is 0: the scaled likelihood-ratio statistic at 0 "
+    "referred to F(1, G - 1), so the interval excludes 0 exactly when p < 0.05 (blank: the "
+    "level is held by fewer than 10 organisations or has fewer than 20 respondents, or the term "
+    "is not estimable because of separation)"
+)
 TEST_TEXT = {
     "statistic": "test statistic (chi-square distributed under no association)",
     "df": "degrees of freedom",
@@ -247,16 +261,15 @@ SURVEY_TABLES: tuple[Table, ...] = (
           {"term": MODEL_TEXT["term"],
            "log_odds": "estimated log odds ratio (intercept: log odds of awareness in the "
            "reference groups)",
-           "std_error": MODEL_TEXT["std_error"], "ci_low": MODEL_TEXT["ci_low"],
-           "ci_high": MODEL_TEXT["ci_high"],
+           "std_error": MODEL_TEXT["std_error"], **PROFILE_TEXT,
            "odds_ratio": "exp(log_odds): odds of awareness relative to the reference level, "
            "adjusted",
            "or_ci_low": "lower limit of the 95% interval for the odds ratio",
            "or_ci_high": "upper limit of the 95% interval for the odds ratio",
-           "p_value": MODEL_TEXT["p_value"],
+           "p_value": PROFILE_P_VALUE,
            "wcb_p_value": "wild cluster score bootstrap p-value that the log odds ratio is 0 "
-           "(Kline-Santos, 999 Rademacher draws), beside the t(G - 1) one from the jackknife "
-           "error: it does not rest on the error estimate",
+           "(Kline-Santos, 999 Rademacher draws), beside the profile-likelihood one, which scales "
+           "by the jackknife error: it does not rest on the error estimate",
            "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds",
            "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds"},
           labels=("term",), suppression="model", compute=awareness.awareness_model),

@@ -109,15 +109,17 @@ def run_packs_distributed(
         shared = client.scatter(inputs, broadcast=True, hash=False)
         passes = itertools.count()
 
-        def build(todo: dict[str, dict | None]) -> tuple[dict[str, Path], dict[str, str]]:
+        def build(
+            level: str, todo: dict[str, dict | None]
+        ) -> tuple[dict[str, Path], dict[str, str]]:
             built, failed = {}, {}
             n = next(passes)  # a rebuild is a new task, not the first build's result again
             futures = {
-                client.submit(build_pack, config, scope, unit, shared, books, decisions,
-                              key=f"arf-pack-{unit}-{n}", pure=False): unit
+                client.submit(build_pack, config, level, unit, shared, books, decisions,
+                              key=f"arf-pack-{level}-{unit}-{n}", pure=False): unit
                 for unit, decisions in todo.items()
             }  # fmt: skip
-            bar = tqdm(total=len(futures), desc=f"{scope} packs (dask)", disable=not progress)
+            bar = tqdm(total=len(futures), desc=f"{level} packs (dask)", disable=not progress)
             for future in as_completed(futures):
                 unit = futures[future]
                 if future.status == "finished":

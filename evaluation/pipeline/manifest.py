@@ -48,6 +48,12 @@ def input_files(config: EvaluationConfig) -> list[Path]:
     return [p for p in files if p.exists()]
 
 
+def input_hashes(config: EvaluationConfig) -> dict[str, str]:
+    """The SHA-256 of every input file, by its path as the config names it (the manifest's
+    ``inputs``)."""
+    return {config.display_path(p): sha256(p) for p in input_files(config)}
+
+
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -121,7 +127,7 @@ def write_manifest(
         "wave": config.wave,
         "parameters": {k: v for k, v in parameters.items() if k != "output_dir"},
         "config": config.as_dict(),
-        "inputs": {config.display_path(p): sha256(p) for p in input_files(config)},
+        "inputs": input_hashes(config),
         "software": package_versions(),
         "workbench": git_commit(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

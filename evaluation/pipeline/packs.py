@@ -21,6 +21,8 @@ from evaluation.analyses.units import pack_units
 from evaluation.io.wave import load_wave
 from evaluation.pipeline.config import EvaluationConfig, destination
 
+OTHER_SCOPE = {"icb": "org", "org": "icb"}
+
 
 @dataclass
 class PackSummary:
@@ -32,6 +34,7 @@ class PackSummary:
     too_small: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)  # built, held back by the release gate
     release_audit: dict = field(default_factory=dict)  # the gate over region + packs together
+    rebuilt: dict[str, str] = field(default_factory=dict)  # other scope's packs: unit -> why
 
     @property
     def ok(self) -> bool:
@@ -43,6 +46,13 @@ class PackSummary:
             lines.append(f"{len(self.withheld)} built but withheld by the release gate:")
             lines += [f"  {unit}" for unit in self.withheld]
         lines += [f"  {unit}: {path}" for unit, path in sorted(self.built.items())]
+        if self.rebuilt:
+            published = "not published" if self.withheld else "published again"
+            lines.append(
+                f"{len(self.rebuilt)} published {OTHER_SCOPE[self.scope]} pack(s) rebuilt with "
+                f"more cells hidden, {published}:"
+            )
+            lines += [f"  {unit}: {why}" for unit, why in sorted(self.rebuilt.items())]
         if self.too_small:
             lines.append(f"{len(self.too_small)} without a pack (too few respondents):")
             lines += [f"  {unit}" for unit in self.too_small]
@@ -59,14 +69,26 @@ class PackSummary:
         return "\n".join(lines)
 
 
-Build = Callable[[dict[str, dict | None]], tuple[dict[str, Path], dict[str, str]]]
-"""Builds packs into staging: ``{unit: release decisions or None}`` -> ``(built, failed)``."""
+Build = Callable[[str, dict[str, dict | None]], tuple[dict[str, Path], dict[str, str]]]
+"""Builds packs of a scope into staging: ``(scope, {unit: release decisions or None})`` ->
+``(built, failed)``."""
 
 
 def staging_dir(config: EvaluationConfig, scope: str) -> Path:
     """Where a pack run builds its packs before the release gate lets them out: a hidden folder
     beside the published packs (same file system, so publishing is a rename)."""
     return destination(config, "region", None).parent / f".{scope}-staging"
+
+
+def _why(scope: str, tables: dict[str, list]) -> str:
+    """Why a published pack of the other scope was rebuilt, for :meth:`PackSummary.text`."""
+    names = sorted(tables)
+    listed = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    cells = sum(len(cells) for cells in tables.values())
+    return (
+        f"{cells} cell(s) hidden in {listed}: beside the new {scope} packs, its published cells "
+        f"gave suppressed cells away"
+    )
 
 
 def release_packs(
@@ -82,66 +104,102 @@ def release_packs(
 
     Region + packs + comparison are one system of equations over the same respondents: the
     region minus the packs is the unit without a pack ("NHS England - North West" has 11
-    respondents and no pack), and a cell the region hides is the sum of the packs' cells. So,
-    after the packs are built: :func:`~evaluation.pipeline.release.protect_wave` chooses cells
-    to hide in the staged packs (the published region and comparison are not changed: a pack
-    run must not alter a report already read), the packs concerned are rebuilt with every
-    decision so far (decisions only grow, so the passes converge; a rebuilt pack re-suppresses
-    a little differently, hence up to ``MAX_PASSES``), and the attacking audit over the whole
-    set gates. A pack set that fails is not published: the previous packs stay, and the failure
-    names the tables. The staging folder is removed at the start (a killed run's) and the end.
+    respondents and no pack), a cell the region hides is the sum of the packs' cells, and an ICB
+    pack minus its organisations' packs is the ICB's organisations without one. So, after the
+    packs are built (each from the decisions of its last release,
+    :func:`~evaluation.pipeline.release.read_decisions`, so a rerun gives the same packs):
+    :func:`~evaluation.pipeline.release.protect_wave` chooses cells to hide in the staged packs
+    and in the published packs of the other scope (the published region and comparison are not
+    changed: a pack run must not alter a report already read); the packs concerned are rebuilt
+    into staging with every decision so far, earlier releases' included (decisions only grow,
+    so the passes converge; a rebuilt pack re-suppresses a little differently, hence up to
+    ``MAX_PASSES``), and the attacking audit over the whole set gates. Then the rebuilt packs of
+    the other scope are published again, before the new ones (hiding more can only widen what
+    the published set allows), each atomically. A set that fails is not published: the
+    previous packs stay, and the failure names the tables. The staging folders are removed at
+    the start (a killed run's) and the end.
     """
+    from evaluation.pipeline.manifest import input_hashes
     from evaluation.pipeline.release import (
         MAX_PASSES,
         ReleaseAuditError,
         add_decisions,
         audit_wave,
         protect_wave,
+        read_decisions,
     )
     from evaluation.pipeline.run import publish
 
-    staging = staging_dir(config, scope)
-    shutil.rmtree(staging, ignore_errors=True)
+    other = OTHER_SCOPE[scope]
+    staging = [staging_dir(config, scope), staging_dir(config, other)]
+    for folder in staging:
+        shutil.rmtree(folder, ignore_errors=True)
     try:
-        built, failed = build(dict.fromkeys(units))
+        inputs = input_hashes(config)
+        chosen = {(scope, u): read_decisions(destination(config, scope, u), inputs) for u in units}
+        built, failed = build(scope, {unit: chosen[scope, unit] or None for unit in units})
         summary.failed |= failed
         if not built:
             return
-        chosen: dict[str, dict[str, list]] = {}
-        passes = 0
+        staged = {(scope, unit): folder for unit, folder in built.items()}
+        added: dict[tuple[str, str], dict[str, list]] = {}  # this run's decisions
+        passes, stuck = 0, []
         for _ in range(MAX_PASSES):
-            decisions, _ = protect_wave(config, frame, built, scope)
-            changed = {
-                unit
-                for unit, tables in decisions.items()
-                if add_decisions(chosen.setdefault(unit, {}), tables)
-            }
+            decisions, protection = protect_wave(config, frame, staged, scope)
+            stuck = protection.unprotectable
+            changed = set()
+            for key, tables in decisions.items():
+                if key not in chosen:  # a published pack of the other scope
+                    chosen[key] = read_decisions(destination(config, *key), inputs)
+                if add_decisions(chosen[key], tables):
+                    changed.add(key)
+                    add_decisions(added.setdefault(key, {}), tables)
             if not changed:
                 break
             passes += 1
-            rebuilt, failed = build({unit: dict(chosen[unit]) for unit in sorted(changed)})
-            built |= rebuilt
-            for unit in failed:
-                built.pop(unit, None)
-            summary.failed |= failed
+            for level in (scope, other):
+                todo: dict[str, dict | None] = {
+                    u: dict(chosen[s, u]) for s, u in sorted(changed) if s == level
+                }
+                if not todo:
+                    continue
+                rebuilt, failed = build(level, todo)
+                staged |= {(level, unit): folder for unit, folder in rebuilt.items()}
+                for unit, message in failed.items():
+                    staged.pop((level, unit), None)  # the published pack stays in the set
+                    label = unit if level == scope else f"{level} pack {unit} (rebuild)"
+                    summary.failed[label] = message
+        summary.rebuilt = {u: _why(scope, added[s, u]) for s, u in staged if s == other}
         try:
-            summary.release_audit = audit_wave(config, frame=frame, staged=built, scope=scope)
+            summary.release_audit = audit_wave(config, frame=frame, staged=staged, scope=scope)
         except ReleaseAuditError as exc:
-            summary.failed["release audit (region + packs + comparison)"] = (
-                f"{exc}\n(the {scope} packs were not published; the previous ones are kept)"
+            held = (
+                f"\n(the protection pass found no pack cell to hide for {len(stuck)} of them: "
+                f"they are held by the region report or the comparison alone, which a pack run "
+                f"does not change)"
+                if stuck
+                else ""
             )
-            summary.withheld = sorted(built)
+            summary.failed["release audit (region + packs + comparison)"] = (
+                f"{exc}{held}\n(the {scope} packs were not published, nor the {other} packs "
+                f"rebuilt for them; the previous ones are kept)"
+            )
+            summary.withheld = sorted(u for s, u in staged if s == scope)
             return
         summary.release_audit["pack_passes"] = passes
         summary.release_audit["pack_cells_additionally_hidden"] = sum(
-            len(cells) for tables in chosen.values() for cells in tables.values()
+            len(cells) for tables in added.values() for cells in tables.values()
         )
-        for unit, folder in sorted(built.items()):
-            final = destination(config, scope, unit)
+        summary.release_audit["rebuilt"] = {f"{s}/{u}": sum(map(len, added[s, u].values()))
+                                            for s, u in sorted(staged) if s == other}  # fmt: skip
+        for (level, unit), folder in sorted(staged.items(), key=lambda kv: kv[0][0] == scope):
+            final = destination(config, level, unit)
             publish(folder, final)
-            summary.built[unit] = final
+            if level == scope:
+                summary.built[unit] = final
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for folder in staging:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _build_one(
@@ -174,12 +232,12 @@ def run_packs(
     eligible = units.loc[units["gets_pack"], "unit"].tolist()
     workers = workers or os.cpu_count() or 1
 
-    def build(todo: dict[str, dict | None]) -> tuple[dict[str, Path], dict[str, str]]:
+    def build(level: str, todo: dict[str, dict | None]) -> tuple[dict[str, Path], dict[str, str]]:
         built, failed = {}, {}
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-            futures = {pool.submit(_build_one, config, scope, u, d): u for u, d in todo.items()}
+            futures = {pool.submit(_build_one, config, level, u, d): u for u, d in todo.items()}
             for future in tqdm(as_completed(futures), total=len(futures),
-                               desc=f"{scope} packs", disable=not progress):  # fmt: skip
+                               desc=f"{level} packs", disable=not progress):  # fmt: skip
                 try:
                     built[futures[future]] = future.result()
                 except Exception as exc:  # one failed pack must not hide the others

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from evaluation.errors import PipelineError
 from evaluation.inputs import RELEASE_SUPPRESSION, WORK_DIR
 from evaluation.release_audit import (
     DEFAULT_PROTECTION,
+    Protection,
     attack_report,
     giveaway_tables,
     protect_release,
@@ -40,8 +42,15 @@ from evaluation.release_audit import (
 )
 
 RELEASE_AUDIT = "release_audit.json"
-MAX_PASSES = 3
-"""Protect, re-run the changed notebooks, and protect again at most this many times."""
+RELEASE_DECISIONS = "release_decisions.json"
+"""In a pack folder, beside ``manifest.json``: the wave release's decisions for the pack
+(cell positions, never values; :func:`read_decisions`)."""
+MAX_PASSES = 6
+"""Protect, re-run the changed notebooks, and protect again at most this many times. A re-run
+hides more than the pass chose (what is computed from a hidden cell: its percentage, an equity
+gap, a headline sentence's table), and those cells need protecting in turn, so the exposed
+cells fall off over passes: on the bundled wave's ICB packs 226, 446, 60, then 2 before the
+fourth pass, and none after it (three passes withheld all three packs)."""
 
 
 class ReleaseAuditError(PipelineError):
@@ -74,9 +83,12 @@ def gate(
     min_cell: int = DEFAULT_MIN_CELL,
     residuals: dict | None = None,
     reuse: object | None = None,
+    published: Sequence[str] = (),
 ) -> dict:
     """The attacking audit as a gate: the closing note's figures, or :class:`ReleaseAuditError`
-    naming each exposed cell and the tables that give it away."""
+    naming each exposed cell and the tables that give it away. ``published``: labels of
+    reports already published (context, never changed); when they give a cell away the error
+    says how to rebuild the set."""
     start = time.perf_counter()
     intervals, model = attack_report(
         report_dirs,
@@ -106,12 +118,32 @@ def gate(
             + (f" and {len(tables) - 6} more" if len(tables) > 6 else "")
             for cell, tables in list(exposed.items())[:20]
         )
+        givers = {t.split("/tables/")[0] for tables in exposed.values() for t in tables}
+        old = sorted(givers & set(published))
+        hint = (
+            f"\nThe published report(s) {', '.join(old)} were built before this run and cannot "
+            "change with it: move them aside, run this report, then build them again."
+            if old
+            else ""
+        )
         raise ReleaseAuditError(
             f"the attacking audit failed: {len(exposed)} suppressed cell(s) can be pinned down "
             f"to an interval narrower than {protection} from what is published; nothing was "
-            f"published:\n{listed}"
+            f"published:\n{listed}{hint}"
         )
     return note
+
+
+@dataclass
+class Context:
+    """Published reports a run must be protected beside: ``entries`` (as
+    :func:`wave_release` gives them) over the respondents of ``frame``, with ``residuals``.
+    ``label`` names the respondents (the wave) in ``release_audit.json``."""
+
+    label: str
+    frame: pd.DataFrame
+    entries: list[tuple]
+    residuals: dict = field(default_factory=dict)
 
 
 def protect_run(
@@ -121,99 +153,155 @@ def protect_run(
     min_cell: int = DEFAULT_MIN_CELL,
     protection: int = DEFAULT_PROTECTION,
     label: str = "report",
+    context: tuple[list[tuple], dict] | None = None,
+    other_waves: Sequence[Context] = (),
 ) -> dict[str, float]:
     """Protect a finished run's tables over the whole run, re-run what changed, then gate.
 
     ``rerun(sections)`` runs again the notebooks of those sections (their timings are
     returned). ``label`` names the report in the audit's findings: the published folder's name,
-    not the run's temporary one, so two runs of the same inputs write the same file. Writes
-    ``release_audit.json`` in the run folder; raises :class:`ReleaseAuditError` when the audit
-    still finds an exposed cell.
+    not the run's temporary one, so two runs of the same inputs write the same file.
+    ``context``: ``(entries, residuals)`` of the wave's other published reports
+    (:func:`wave_release`: packs, the comparison or the region report); ``other_waves``: the
+    same over another wave's respondents (a comparison stands beside the previous wave's
+    reports too). They join the protection pass and the audit as equations, read-only, so a run
+    published beside them cannot be differenced with them; only this run's tables change.
+    Writes ``release_audit.json`` in the run folder; raises :class:`ReleaseAuditError` when
+    the audit still finds an exposed cell.
     """
     timings: dict[str, float] = {"release_protection": 0.0}
     work = run_dir / WORK_DIR
     path = work / RELEASE_SUPPRESSION
     decisions: dict[str, list] = json.loads(path.read_text()) if path.exists() else {}
-    entry = [(run_dir, None, label)]
-    first = None
+    own = (run_dir, None, label)
+    entries, residuals = context or ([], {})
+    views = [Context("", frame, entries, residuals), *other_waves]
+    first: dict[int, Protection] = {}
     added, added_counts, rounds = 0, 0, 0
     for _ in range(MAX_PASSES):  # a re-run notebook may suppress a little differently: again
-        start = time.perf_counter()
-        reuse = first.model if first else None
-        result = protect_release(entry, frame, protection, min_cell, reuse=reuse)
-        timings["release_protection"] += time.perf_counter() - start
-        first = first or result
-        rounds += result.rounds
-        if not result.added:
+        changed: set[str] = set()
+        for k, view in enumerate(views):
+            start = time.perf_counter()
+            earlier = first.get(k)
+            result = protect_release(
+                [own, *view.entries], view.frame, protection, min_cell, view.residuals,
+                [run_dir], reuse=earlier.model if earlier else None,
+            )  # fmt: skip
+            timings["release_protection"] += time.perf_counter() - start
+            first.setdefault(k, result)
+            rounds += result.rounds
+            if result.added:
+                added += result.n_added
+                added_counts += result.n_added_counts
+                tables = {Path(table).stem: cells for table, cells in result.added.items()}
+                add_decisions(decisions, tables)
+                changed |= set(tables)
+        if not changed:
             break
-        added += result.n_added
-        added_counts += result.n_added_counts
-        add_decisions(decisions, {Path(table).stem: cells for table, cells in result.added.items()})
         work.mkdir(exist_ok=True)
         path.write_text(json.dumps(decisions, indent=1, sort_keys=True))
-        changed = {Path(table).stem for table in result.added}
         again = rerun(_sections(run_dir, changed))
         for name, seconds in again.items():
             timings[f"{name} (again)"] = timings.get(f"{name} (again)", 0.0) + seconds
-    assert first is not None
-    result = first
-    note = gate(entry, frame, protection, min_cell, reuse=result.model)
+    notes = [
+        gate(
+            [own, *view.entries],
+            view.frame,
+            protection,
+            min_cell,
+            view.residuals,
+            reuse=first[k].model,
+            published=[str(e[2]) for e in view.entries],
+        )
+        for k, view in enumerate(views)
+    ]
+    note, before = notes[0], first[0].before
+    note["context"] = sorted(str(e[2]) for view in views for e in view.entries)
+    if len(views) > 1:  # the other waves' respondents: their own figures
+        note["other_waves"] = {
+            view.label: {
+                key: extra[key] for key in ("cells_checked", "exposed", "narrowest_interval")
+            }
+            for view, extra in zip(views[1:], notes[1:], strict=True)
+        }
     note["pass"] = {
-        "cells_checked_before": len(result.before),
-        "exposed_before": int(result.before["exposed"].sum()) if len(result.before) else 0,
+        "cells_checked_before": len(before),
+        "exposed_before": int(before["exposed"].sum()) if len(before) else 0,
         "cells_additionally_suppressed": added,
         "count_cells_additionally_suppressed": added_counts,
         "tables_changed": sorted(decisions),
         "rounds": rounds,
     }
-    timings["release_audit"] = note["seconds"]
+    timings["release_audit"] = sum(n["seconds"] for n in notes)
     published = {k: v for k, v in note.items() if k != "seconds"}  # timings: in the manifest
     (run_dir / RELEASE_AUDIT).write_text(json.dumps(published, indent=2, sort_keys=True) + "\n")
     return timings
 
 
+PackKey = tuple[str, str]
+"""A pack: ``(scope, unit)``, scope ``"icb"`` or ``"org"``."""
+
+
+def read_decisions(folder: Path, inputs: dict[str, str]) -> dict[str, list]:
+    """The cells the wave's release pass hid in a published pack (``RELEASE_DECISIONS``:
+    table name -> ``[row, column]`` cells), so a pack run that must hide more rebuilds it from
+    all of them. None when it has none, or when its manifest's input hashes are not ``inputs``
+    (:func:`~evaluation.pipeline.manifest.input_hashes`): the cells are positions in tables
+    computed from its inputs, and from other inputs they would be other cells."""
+    path, manifest = folder / RELEASE_DECISIONS, folder / "manifest.json"
+    if not (path.exists() and manifest.exists()):
+        return {}
+    if json.loads(manifest.read_text()).get("inputs") != inputs:
+        return {}
+    return dict(json.loads(path.read_text()))
+
+
 def wave_release(
     config: object,
     frame: pd.DataFrame,
-    staged: dict[str, Path] | None = None,
+    staged: dict[PackKey, Path] | None = None,
     scope: str | None = None,
-) -> tuple[list[tuple], dict[str, object], list[Path]]:
+) -> tuple[list[tuple], dict[str, object], dict[Path, PackKey]]:
     """Everything one wave releases, as one set: ``(entries, residuals, writable)``.
 
     Entries for :func:`~evaluation.release_audit.attack_report`: the region report, every pack
     (ICB and organisation, each with its respondents) and every comparison report that includes
-    the wave. ``staged`` (unit -> folder) are the packs of ``scope`` built but not yet published
-    (:func:`evaluation.pipeline.packs.release_packs`): they stand in for that scope's published
-    packs and are the only folders a protection pass may change (``writable``); everything
-    already published is context. Residuals: per scope, the units without a pack (too small,
-    or whose pack failed), whose tables are the region minus the packs; per ICB, its
-    organisations without a pack when both scopes have packs.
+    the wave. ``staged`` (``(scope, unit)`` -> folder) are packs built but not yet published
+    (:func:`evaluation.pipeline.packs.release_packs`): they stand in for the published ones.
+    ``scope`` is the scope being released: a pack of it that is not staged (its build failed)
+    counts as no pack; a pack of the other scope that is not staged is the published one.
+    ``writable`` (folder -> ``(scope, unit)``, empty without ``scope``): every pack of the set,
+    the folders a protection pass may change (a published pack of the other scope is then
+    rebuilt and published again); the region and the comparison are context. Residuals: per
+    scope, the units without a pack (too small, or whose pack failed), whose tables are the
+    region minus the packs; per ICB, its organisations without a pack when both scopes have
+    packs.
     """
     import numpy as np
 
     from evaluation.analyses.units import SCOPE_COLUMNS, pack_units
     from evaluation.pipeline.config import destination
 
+    staged = staged or {}
     entries: list[tuple] = []
     region = destination(config, "region", None)  # type: ignore[arg-type]
     if (region / "tables").is_dir():
         entries.append((region, None, "region"))
     residuals: dict[str, object] = {}
-    writable: list[Path] = []
+    writable: dict[Path, PackKey] = {}
     with_pack: dict[str, set[str]] = {}
     for level in ("icb", "org"):
         units = pack_units(frame, level, config.pack_min_respondents)  # type: ignore[attr-defined]
         column = frame[SCOPE_COLUMNS[level][0]].astype(str)
-        releasing = staged if level == scope else None
         for unit in units.loc[units["gets_pack"], "unit"]:
             published = destination(config, level, unit)  # type: ignore[arg-type]
-            folder = published if releasing is None else releasing.get(unit)
+            folder = staged.get((level, unit), None if level == scope else published)
             if folder is None or not (folder / "tables").is_dir():
                 continue
             entries.append((folder, (column == unit).to_numpy(), f"{level}/{published.name}"))
             with_pack.setdefault(level, set()).add(unit)
-            if releasing is not None:
-                writable.append(folder)
+            if scope is not None:
+                writable[folder] = (level, unit)
         without = sorted(set(column.unique()) - with_pack.get(level, set()))
         if with_pack.get(level) and without:
             residuals[f"{level} units without a pack"] = column.isin(without).to_numpy()
@@ -234,7 +322,7 @@ def audit_wave(
     config: object,
     protection: int = DEFAULT_PROTECTION,
     frame: pd.DataFrame | None = None,
-    staged: dict[str, Path] | None = None,
+    staged: dict[PackKey, Path] | None = None,
     scope: str | None = None,
 ) -> dict:
     """The attacking audit over region + every pack + the comparison of a wave, together
@@ -251,25 +339,26 @@ def audit_wave(
 def protect_wave(
     config: object,
     frame: pd.DataFrame,
-    staged: dict[str, Path],
+    staged: dict[PackKey, Path],
     scope: str,
     protection: int = DEFAULT_PROTECTION,
-) -> tuple[dict[str, dict[str, list]], object]:
-    """Cells to hide in the staged packs of ``scope`` so that nothing across region + packs +
+) -> tuple[dict[PackKey, dict[str, list]], Protection]:
+    """Cells to hide in the packs (both scopes) so that nothing across region + packs +
     comparison (and no unit without a pack, as their difference) is narrower than
-    ``protection``.
+    ``protection``, while the packs of ``scope`` are released.
 
     Works on a copy of the tables (the packs are then rebuilt with the decisions, by
-    :func:`evaluation.pipeline.packs.release_packs`): only the staged packs change; the region
-    report, the comparison and the packs of the other scope are published already and are
-    context. Returns ``{unit: {table: cells}}`` and the
+    :func:`evaluation.pipeline.packs.release_packs`): the staged packs and the published packs
+    of the other scope may change (a cell an ICB pack shows can give away, beside a new
+    organisation pack, the organisations of that ICB without one; hiding cells in the new pack
+    alone cannot always prevent it); the region report and the comparison are never changed by
+    a pack run. Returns ``{(scope, unit): {table: cells}}`` and the
     :class:`~evaluation.release_audit.Protection`.
     """
     import shutil
     import tempfile
 
     entries, residuals, writable = wave_release(config, frame, staged, scope)
-    unit_of = {Path(folder): unit for unit, folder in staged.items()}
     with tempfile.TemporaryDirectory(prefix="arf-release-") as scratch:
         copies, copied, origin = [], [], {}
         for k, (root, mask, label) in enumerate(entries):
@@ -278,7 +367,7 @@ def protect_wave(
             copies.append((copy, mask, label))
             if Path(root) in writable:
                 copied.append(copy)
-                origin[copy / "tables"] = unit_of[Path(root)]
+                origin[copy / "tables"] = writable[Path(root)]
         result = protect_release(
             copies,
             frame,
@@ -287,11 +376,10 @@ def protect_wave(
             residuals,  # type: ignore[arg-type]
             copied,
         )
-        decisions: dict[str, dict[str, list]] = {}
+        decisions: dict[PackKey, dict[str, list]] = {}
         for table, cells in result.added.items():
             path = Path(table)
-            unit = origin[path.parent]
-            decisions.setdefault(unit, {})[path.stem] = [[r, c] for r, c in cells]
+            decisions.setdefault(origin[path.parent], {})[path.stem] = [[r, c] for r, c in cells]
     return decisions, result
 
 

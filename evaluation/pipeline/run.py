@@ -389,7 +389,9 @@ def run_report(
     skips loading and preparing: packs prepare the wave once and share it
     (:mod:`evaluation.pipeline.distributed`). ``release_decisions`` (table name -> cells, from
     :func:`evaluation.pipeline.release.protect_wave`) are hidden from the start: a pack rebuilt
-    so that region + packs cannot be differenced.
+    so that region + packs cannot be differenced; they are kept in the report folder
+    (:data:`~evaluation.pipeline.release.RELEASE_DECISIONS`, cell positions only), so a later
+    pack run that must hide more in this pack rebuilds it from all of them.
     """
     from evaluation.audit import audit_report
     from evaluation.pipeline.html import build_html
@@ -434,7 +436,11 @@ def run_report(
         if release_decisions:
             import json
 
+            from evaluation.pipeline.release import RELEASE_DECISIONS
+
             (tmp / WORK_DIR / RELEASE_SUPPRESSION).write_text(json.dumps(release_decisions))
+            kept = json.dumps(release_decisions, indent=1, sort_keys=True) + "\n"
+            (tmp / RELEASE_DECISIONS).write_text(kept)  # for a later rebuild of the pack
         timings["load_validate_redact"] = time.perf_counter() - start
         executed = tmp / "notebooks"
         executed.mkdir()
@@ -443,6 +449,19 @@ def run_report(
                                 tmp)  # fmt: skip
         from evaluation.pipeline.release import protect_run
 
+        context, other_waves, label = None, [], final.name
+        # the waves' packs and other region-level reports, read-only, when this run joins them
+        # (a run into a folder outside the config's output is not part of that release)
+        if scope == "region" and final.resolve().is_relative_to(config.output.resolve()):
+            from evaluation.pipeline.release import Context, wave_release
+
+            entries, residuals, _ = wave_release(config, prepared.survey.frame)
+            context = ([e for e in entries if Path(e[0]) != final], residuals)
+            if previous is not None and previous_frame is not None:  # a comparison
+                entries, residuals, _ = wave_release(previous, previous_frame)
+                others = [e for e in entries if Path(e[0]) != final]
+                other_waves = [Context(str(previous.wave), previous_frame, others, residuals)]
+            label = f"{final.parent.name}/{final.name}"
         timings |= protect_run(
             tmp,
             scope_survey(prepared.survey.frame, scope, scope_value),
@@ -451,7 +470,9 @@ def run_report(
                 executed, parameters, notebook_workers, False, "again", tmp,
             ),
             min_cell=config.min_cell,
-            label=final.name,
+            label=label,
+            context=context,
+            other_waves=other_waves,
         )  # fmt: skip
         for lock in tmp.rglob(".index.lock"):
             lock.unlink()

@@ -163,7 +163,7 @@ class ReportContext:
         from evaluation.rounding import round_published
         from evaluation.safe_output import safe_path, write_csv
 
-        self._release_suppression(frame, name)
+        self.released(frame, name)
         frame = round_published(frame)
         problems = audit_table(frame, min_cell=self.min_cell)
         if problems:
@@ -187,23 +187,25 @@ class ReportContext:
         caption = f"<strong>Table {number}.</strong> {html.escape(title)}"
         _display(_html_table(frame, caption, note))
 
-    def _release_suppression(self, frame: pd.DataFrame, name: str) -> None:
-        """Hide, in place, the cells the run's release pass chose for this table
-        (:mod:`evaluation.pipeline.release`): in place, so a figure drawn from the same frame
-        shows what the table shows."""
+    def released(self, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        """``frame`` (the table published as ``name``) with the cells the run's release pass
+        chose for it hidden (:mod:`evaluation.pipeline.release`), in place: so a figure or a
+        sentence drawn from the same frame shows what the table shows. :meth:`table` calls it;
+        call it first where sentences are written before the table is published."""
         path = self.work_dir / RELEASE_SUPPRESSION
         declared = frame.attrs.get("disclosure")
         if not (self.published and declared and path.exists()):
-            return
+            return frame
         cells = json.loads(path.read_text(encoding="utf-8")).get(name)
         if not cells:
-            return
+            return frame
         from evaluation.release_audit import hide_cells
 
         out = hide_cells(frame.reset_index(drop=True), cells, declared, self.min_cell)
         for column in out.columns:
             frame[column] = out[column].to_numpy()
         frame.attrs["disclosure"] = out.attrs["disclosure"]
+        return frame
 
     def figure(
         self, fig: plt.Figure, name: str, title: str, caption: str = "", alt: str = ""

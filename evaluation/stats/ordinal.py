@@ -61,6 +61,7 @@ from evaluation.stats.design import (
 from evaluation.stats.regression import (
     MIN_CLUSTERS,
     MIN_TERM_CLUSTERS,
+    MIN_TERM_RESPONDENTS,
     ModelResult,
     coefficient_table,
     expand,
@@ -218,6 +219,7 @@ def ordinal_logit(
     test_proportional_odds: bool = True,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
     cluster_variance: str = CV3,
+    min_term_respondents: int = MIN_TERM_RESPONDENTS,
 ) -> OrdinalResult:
     """Proportional-odds logistic regression of an ordered categorical ``outcome``.
 
@@ -247,6 +249,7 @@ def ordinal_logit(
         test_proportional_odds=test_proportional_odds,
         min_term_clusters=min_term_clusters,
         cluster_variance=cluster_variance,
+        min_term_respondents=min_term_respondents,
     )
 
 
@@ -258,6 +261,7 @@ def fit_ordinal(
     test_proportional_odds: bool = True,
     min_term_clusters: int = MIN_TERM_CLUSTERS,
     cluster_variance: str = CV3,
+    min_term_respondents: int = MIN_TERM_RESPONDENTS,
 ) -> OrdinalResult:
     """Fit the proportional-odds model to a collapsed design (outcome values in ``levels``)."""
     codes, order = _level_codes(design.outcome, levels)
@@ -333,7 +337,9 @@ def fit_ordinal(
         alpha,
         reference_df,
     )
-    table, separated, notes = mark_edges(table, design, reduction, clustered, min_term_clusters)
+    table, separated, notes = mark_edges(
+        table, design, reduction, clustered, min_term_clusters, min_term_respondents
+    )
     if notes:
         method += "; " + "; ".join(notes)
     table.attrs.update({"n": design.n, "n_excluded": design.n_excluded, "method": method})
