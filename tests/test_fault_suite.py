@@ -514,16 +514,14 @@ FORMULAS = [
 LIST_ANSWER = "- the rota, always the rota;" + CODED
 
 
-def _shapes_wave(folder: Path, out: Path, formulas: bool) -> Path:
+def _shapes_wave(folder: Path, out: Path) -> Path:
     """The 2025 wave with formula cells, an answer starting "- " and a 100,000-character
     transcript (with seeded personal data in both answers and transcript)."""
     wave = SURVEY_DATA / "synthetic" / "2025"
     shutil.copytree(wave, folder)
     survey = pd.read_csv(folder / "survey.csv", dtype=str, keep_default_na=False)
     rows = survey.index[survey["comment_change"] != ""]
-    for row, text in zip(rows, [*(FORMULAS if formulas else [""] * 4), LIST_ANSWER], strict=False):
-        if not text:
-            continue
+    for row, text in zip(rows, [*FORMULAS, LIST_ANSWER], strict=False):
         survey.loc[row, "comment_change"] = text
     survey.loc[rows[len(FORMULAS) + 1], "comment_change"] = (
         "I reported it to Wendell Achterberg, ring 07700 900123, NI QQ 12 34 56 C"
@@ -552,10 +550,13 @@ def _shapes_wave(folder: Path, out: Path, formulas: bool) -> Path:
     return config
 
 
-def _publish_shapes(base: Path, name: str, formulas: bool) -> Path:
-    out = base / f"{name}_out"
-    wave = base / f"{name}_wave"
-    config = _shapes_wave(wave, out, formulas)
+@pytest.fixture(scope="module")
+def shapes(base) -> Path:
+    """One published run of the shapes wave (both tests below read it): it must publish, leave
+    nothing personal behind and pass the audit."""
+    out = base / "shapes_out"
+    wave = base / "shapes_wave"
+    config = _shapes_wave(wave, out)
     assert len((wave / "focus_group" / "focus_group_long.txt").read_text()) > 100_000
     code, output, _ = _cli(
         ["run", "--config", str(config), "--no-progress"], base / "tmp", RUN_LIMIT
@@ -570,20 +571,18 @@ def _publish_shapes(base: Path, name: str, formulas: bool) -> Path:
     return report
 
 
-def test_a_list_item_answer_and_a_long_transcript_publish(base):
+def test_a_list_item_answer_and_a_long_transcript_publish(shapes):
     """Ordinary text shapes are not personal data: the audit lets the report through."""
     with trial("hostile file", "answer starting '- ' and a 100k-char transcript: publish"):
-        report = _publish_shapes(base, "shapes", formulas=False)
-        themes = b"".join(p.read_bytes() for p in report.rglob("themes/*.csv"))
+        themes = b"".join(p.read_bytes() for p in shapes.rglob("themes/*.csv"))
         assert b"the rota, always the rota" in themes  # kept, as a coded passage
 
 
-def test_formula_cells_in_answers_publish_neutralised(base):
+def test_formula_cells_in_answers_publish_neutralised(shapes):
     with trial("hostile file", "formula cells in answers: publish, neutralised"):
-        report = _publish_shapes(base, "formulas", formulas=True)
-        themes = b"".join(p.read_bytes() for p in report.rglob("themes/*.csv"))
+        themes = b"".join(p.read_bytes() for p in shapes.rglob("themes/*.csv"))
         assert b"HYPERLINK" in themes  # the check below has teeth
-        for path in report.rglob("*.csv"):  # every CSV the run wrote: no live formula
+        for path in shapes.rglob("*.csv"):  # every CSV the run wrote: no live formula
             with open(path, newline="", encoding="utf-8-sig") as handle:
                 for row in csv.reader(handle):
                     for cell in row:

@@ -3,7 +3,7 @@ published only when the attacking audit over region + packs + comparison passes.
 
 The orchestration (:func:`evaluation.pipeline.packs.release_packs`) is driven here with a
 stand-in builder and stand-in protection, so each decision it makes is observable; the real
-protection of the bundled wave's packs is tested in ``tests/test_packs_build.py``.
+protection of the bundled wave's packs is tested in ``tests/test_wave_release.py``.
 """
 
 from __future__ import annotations
