@@ -23,6 +23,11 @@ truth is the generator's planted parameters. Per wave:
   construction, the real table's sparsity kept): size by role level and by band group;
 - **power**: for each planning-table row, one pair of waves drawn at the baseline and the
   baseline moved by the detectable change, tested as the year-on-year table does (nominal 80%);
+- **attribute disclosure**: every breakdown table built as the report builds it (counts and
+  shares, Likert distributions) is read as published: a shown count of none or all of a shown
+  group of fewer than :data:`~evaluation.disclosure.ATTRIBUTE_MIN_GROUP` (or a shown share of 0%
+  or 100% beside it) must never occur (checked here from the published cells, not by the
+  suppression code);
 - **weighted**: a workforce three times the wave, respondents drawn with planted non-response by
   band and ethnicity (:mod:`evaluation.synth.nonresponse`), raked to the workforce's margins:
   coverage of the workforce's true share by the weighted intervals (linearisation variance with
@@ -53,9 +58,10 @@ import pandas as pd
 
 from evaluation.analyses import awareness, reporting
 from evaluation.analyses.headlines import headline_estimates, headline_indicators
-from evaluation.analyses.tables import build_table
+from evaluation.analyses.tables import SURVEY_TABLES, build_table
 from evaluation.analyses.weighted import weighted_headline_indicators
 from evaluation.analyses.year_on_year import _p_value, compare_waves, planning_table
+from evaluation.disclosure import ATTRIBUTE_MIN_GROUP
 from evaluation.io.survey import load_survey
 from evaluation.synth import generate_survey
 from evaluation.synth.nonresponse import planted_nonresponse
@@ -64,7 +70,16 @@ from evaluation.synth.wave import write_survey_csv
 
 WAVE = 2025
 # parts of the study, for --only (the random draws of a wave are the same whichever run)
-FAMILIES = ("wilson", "year_on_year", "logistic", "ordinal", "chi_square", "power", "weighted")
+FAMILIES = (
+    "wilson",
+    "year_on_year",
+    "logistic",
+    "ordinal",
+    "chi_square",
+    "power",
+    "disclosure",
+    "weighted",
+)
 MIN_CELL = 11
 SUPPRESSED = "[c]"
 
@@ -272,6 +287,37 @@ def _power(tally: Tally, survey: pd.DataFrame, rng: np.random.Generator) -> None
         )
 
 
+ATTRIBUTE_FIGURE = f"shown 0% or 100% of a group under {ATTRIBUTE_MIN_GROUP} (attribute disclosure)"
+
+
+def _disclosure(tally: Tally, survey: pd.DataFrame) -> None:
+    """Every shown count (and share) of a shown group under the attribute threshold: a hit is
+    a count of none or all of the group."""
+    for table in SURVEY_TABLES:
+        if table.suppression not in ("cells", "likert_detail", "likert_collapsed"):
+            continue
+        built = build_table(table.name, survey)
+        spec = built.attrs.get("disclosure") or {}
+        n_col, counts = spec.get("n_col"), spec.get("count_cols", ())
+        if not n_col or n_col not in built:
+            continue
+        dependent = spec.get("dependent_cols", {})
+        for _, row in built.iterrows():
+            n = pd.to_numeric(row[n_col], errors="coerce")
+            if not (np.isfinite(n) and 0 < n < ATTRIBUTE_MIN_GROUP):
+                continue
+            for column in counts:
+                count = pd.to_numeric(row[column], errors="coerce")
+                if np.isfinite(count):
+                    tally.add(ATTRIBUTE_FIGURE, bool(count == 0 or count == n))
+                for share in dependent.get(column, ()):
+                    if "pct" not in share or share not in built:
+                        continue
+                    value = pd.to_numeric(row[share], errors="coerce")
+                    if np.isfinite(value):
+                        tally.add(ATTRIBUTE_FIGURE, bool(value in (0.0, 100.0)))
+
+
 def _weighted(tally: Tally, workforce: pd.DataFrame, seed: int) -> None:
     sample = planted_nonresponse(workforce, seed)
     truth = headline_estimates(sample.workforce).set_index("indicator")["pct"]
@@ -363,6 +409,8 @@ def run(
                 _chi_square(tally, first, rng)
             if "power" in only:
                 _power(tally, first, np.random.default_rng([base, 1]))
+            if "disclosure" in only:
+                _disclosure(tally, first)
             if "weighted" in only:
                 _weighted(tally, workforce, base + 3)
             if (w + 1 - offset) % 10 == 0:
@@ -404,7 +452,7 @@ def target(name: str) -> tuple[str, tuple[float, float] | None]:
         return "0%", (0.0, 0.0)
     if name.startswith("real power"):
         return "77-83%", (77.0, 83.0)
-    if name.startswith("adjusted interval excludes 0"):
+    if name.startswith(("adjusted interval excludes 0", "shown 0% or 100%")):
         return "0%", (0.0, 0.0)
     return "", None
 

@@ -482,6 +482,24 @@ def test_wild_cluster_bootstrap_agrees_with_sandwich_when_clusters_are_many() ->
     assert np.isnan(far) or far <= 0.05
 
 
+def test_wild_cluster_bootstrap_rejects_a_far_null_with_four_clusters() -> None:
+    # Four organisations, a strong effect: a null value far from the estimate must be rejected.
+    # Rademacher signs cannot (2^3 distinct statistics: p >= 1/8, the interval never closes);
+    # Webb's six-point weights can.
+    from evaluation.stats.bootstrap import ScoreBootstrap
+
+    rng = np.random.default_rng(4)
+    org = np.repeat(np.arange(4), 60)
+    x = (np.arange(org.size) % 2).astype(float)
+    y = (rng.random(org.size) < np.where(x == 1, 0.8, 0.3)).astype(float)
+    exog = np.column_stack([np.ones(org.size), x])
+    boot = ScoreBootstrap(exog, y, np.ones(org.size), org)
+    estimate = np.log(0.8 / 0.2) - np.log(0.3 / 0.7)
+    assert boot.p_value(1, estimate + 4.0) < 0.05
+    assert boot.p_value(1, estimate - 4.0) < 0.05
+    assert boot.p_value(1, estimate) > 0.2
+
+
 def test_wild_cluster_bootstrap_size_with_few_unequal_clusters() -> None:
     # 12 organisations of very unequal size and very different shares at the level tested,
     # an organisation effect on the outcome and no effect of the level (the null is exact).

@@ -268,10 +268,13 @@ SURVEY_TABLES: tuple[Table, ...] = (
            "or_ci_high": "upper limit of the 95% interval for the odds ratio",
            "p_value": PROFILE_P_VALUE,
            "wcb_p_value": "wild cluster score bootstrap p-value that the log odds ratio is 0 "
-           "(Kline-Santos, 999 Rademacher draws), beside the profile-likelihood one, which scales "
-           "by the jackknife error: it does not rest on the error estimate",
-           "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds",
-           "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds"},
+           "(Kline-Santos, 999 draws of Webb weights), beside the profile-likelihood one, which "
+           "scales by the jackknife error: it does not rest on the error estimate",
+           "wcb_ci_low": "lower limit of the wild cluster bootstrap 95% interval for log_odds "
+           "(blank where the bootstrap cannot bound that side: too few organisations hold the "
+           "level's rarer answer)",
+           "wcb_ci_high": "upper limit of the wild cluster bootstrap 95% interval for log_odds "
+           "(blank where the bootstrap cannot bound that side)"},
           labels=("term",), suppression="model", compute=awareness.awareness_model),
     # --- section 3: confidence to report, and the reporting funnel
     _likert("confidence_distribution_by_ethnicity",
