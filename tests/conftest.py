@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,12 @@ import pandas as pd
 import pytest
 
 from evaluation.instrument import Instrument, load_instrument
+from evaluation.pipeline.run import CELL_TIMEOUT_ENV
 from evaluation.publishing.context import RUN_DIR_ENV
+
+# a hung kernel costs a test run 10 minutes, then the notebook runs once more (run.CELL_TIMEOUT):
+# every cell on the test data takes seconds
+os.environ.setdefault(CELL_TIMEOUT_ENV, "600")
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import papermill as pm
+from nbclient.exceptions import CellTimeoutError
 from tqdm.auto import tqdm
 
 from evaluation.errors import InputError, PipelineError
@@ -41,6 +42,12 @@ from evaluation.pipeline.config import EvaluationConfig, destination
 from evaluation.publishing.context import RUN_DIR_ENV
 
 KERNEL_NAME = "arf-eval"
+CELL_TIMEOUT_ENV = "ARF_EVAL_CELL_TIMEOUT"
+CELL_TIMEOUT = 3600
+"""Seconds one notebook cell may run (``ARF_EVAL_CELL_TIMEOUT`` overrides). Beyond it the
+kernel is taken to be hung: papermill and nbclient can wait for ever for a reply that a live,
+idle kernel never sends (papermill issues 711 and 726; seen here once in a full test run, on the
+explore notebook's widget cell). The slowest cell at a million respondents takes minutes."""
 COMPARISON_NOTEBOOK = "07_year_on_year.ipynb"
 
 
@@ -146,6 +153,46 @@ def execute_notebook(
     if run_dir is not None:
         os.environ[RUN_DIR_ENV] = str(run_dir)  # inherited by the kernel papermill starts
     start = time.perf_counter()
+    try:
+        try:
+            _papermill(notebook, output, parameters)
+        except CellTimeoutError:
+            # a hung kernel: once more on a new kernel, then a clear error (a killed kernel is
+            # not retried: a run being stopped kills its kernels)
+            print(f"warning: {notebook.name}: a cell ran past {cell_timeout()} s; running the "
+                  "notebook again on a new kernel", file=sys.stderr)  # fmt: skip
+            try:
+                _papermill(notebook, output, parameters)
+            except CellTimeoutError as exc:
+                raise PipelineError(
+                    f"notebook {notebook.name}: a cell ran past {cell_timeout()} s twice (the "
+                    f"limit {CELL_TIMEOUT_ENV} sets): its kernel hung or the cell is too slow. "
+                    f"The executed notebook is {output}"
+                ) from exc
+    finally:
+        if run_dir is not None:
+            os.environ.pop(RUN_DIR_ENV, None)
+    _reproducible_notebook(output)
+    return time.perf_counter() - start
+
+
+def cell_timeout() -> int:
+    """Seconds a cell may run: ``ARF_EVAL_CELL_TIMEOUT`` or :data:`CELL_TIMEOUT`."""
+    raw = os.environ.get(CELL_TIMEOUT_ENV, "")
+    if not raw:
+        return CELL_TIMEOUT
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise InputError(f"{CELL_TIMEOUT_ENV} must be a whole number of seconds") from None
+    if seconds <= 0:
+        raise InputError(f"{CELL_TIMEOUT_ENV} must be a whole number of seconds")
+    return seconds
+
+
+def _papermill(notebook: Path, output: Path, parameters: dict) -> None:
+    """One papermill run on a new kernel, its sockets in a private folder; a failing cell is a
+    :class:`PipelineError` naming it."""
     sockets = tempfile.mkdtemp(prefix="arf-kernel-")
     try:
         pm.execute_notebook(
@@ -160,6 +207,7 @@ def execute_notebook(
             # the kernel's own log (TCP notice, shutdown chatter) is noise for a report's reader;
             # a failing cell still reaches us as a PapermillExecutionError
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            execution_timeout=cell_timeout(),
         )
     except pm.PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
@@ -171,10 +219,6 @@ def execute_notebook(
         ) from exc
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
-        if run_dir is not None:
-            os.environ.pop(RUN_DIR_ENV, None)
-    _reproducible_notebook(output)
-    return time.perf_counter() - start
 
 
 def _source_cell_number(notebook: Path, source: str) -> int | str:
