@@ -416,7 +416,8 @@ def run(
             if (w + 1 - offset) % 10 == 0:
                 print(f"  {w + 1} waves, {time.perf_counter() - start:.0f} s", file=sys.stderr)
                 if checkpoint is not None:  # the waves so far, should the run be stopped
-                    write_out(checkpoint, tally, w + 1 - offset, respondents, seed, start)
+                    write_out(checkpoint, tally, w + 1 - offset, respondents, seed, start,
+                              families=families)  # fmt: skip
     return tally, time.perf_counter() - start
 
 
@@ -524,11 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         for chunk in chunks:
             tally.merge(Tally.from_rows(chunk["figures"]))
         # chunks of other waves add up; chunks of other families (--only) sit side by side
-        per_figure: dict[str, int] = defaultdict(int)
-        for chunk in chunks:
-            for row in chunk["figures"]:
-                per_figure[row["figure"]] += chunk["waves"]
-        args.waves = max(per_figure.values(), default=0)
+        args.waves = combined_waves(chunks)
+        args.only = sorted({f for c in chunks for f in c.get("families", ())}) or args.only
         args.respondents = chunks[0]["respondents"]
         args.seed = [c["seed"] for c in chunks]
         seconds = sum(c["seconds"] for c in chunks)
@@ -550,10 +548,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(table.to_string(index=False))
     if args.out:
-        write_out(args.out, tally, args.waves, args.respondents, args.seed, None, seconds)
+        write_out(args.out, tally, args.waves, args.respondents, args.seed, None, seconds,
+                  families=args.only)  # fmt: skip
     if args.bench_out:
         write_bench_results(harness_rows(tally, args.waves, seconds), seconds, args.bench_out)
     return 0
+
+
+def combined_waves(chunks: list[dict]) -> int:
+    """Waves behind combined chunks: a family's chunks (of other waves) add up, other families
+    sit side by side. A chunk without ``families`` (written before they were recorded) counts
+    as one family of its own figures, so a figure two such chunks share is counted once each."""
+    per_family: dict[str, int] = defaultdict(int)
+    for chunk in chunks:
+        for family in chunk.get("families") or {row["figure"] for row in chunk["figures"]}:
+            per_family[family] += chunk["waves"]
+    return max(per_family.values(), default=0)
 
 
 def write_out(
@@ -564,8 +574,10 @@ def write_out(
     seed: object,
     start: float | None,
     seconds: float | None = None,
+    families: Sequence[str] = (),
 ) -> None:
-    """The study's figures as JSON (``--out``; ``--combine`` reads them back)."""
+    """The study's figures as JSON (``--out``; ``--combine`` reads them back), with the
+    families they come from."""
     if seconds is None:
         seconds = time.perf_counter() - (start or 0.0)
     record = {
@@ -573,6 +585,7 @@ def write_out(
         "respondents": respondents,
         "seed": seed,
         "seconds": round(seconds, 1),
+        "families": list(families),
         "figures": report(tally).to_dict("records"),
     }
     path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

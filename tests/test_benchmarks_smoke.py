@@ -85,3 +85,14 @@ def test_first_words_of_patterns() -> None:
         "staff",
     }
     assert first_words("(scared|afraid) ... report") == {"scare", "afraid"}
+
+
+def test_combined_chunks_count_each_familys_waves_once() -> None:
+    from benchmarks.simulation_study import combined_waves
+
+    shared = [{"figure": "separated terms published with a finite estimate"}]
+    logistic = {"waves": 500, "families": ["logistic"], "figures": shared}
+    ordinal = {"waves": 500, "families": ["ordinal"], "figures": shared}
+    assert combined_waves([logistic, ordinal]) == 500  # side by side, the shared figure too
+    later = {"waves": 250, "families": ["logistic"], "figures": shared}
+    assert combined_waves([logistic, later, ordinal]) == 750  # a family's chunks add up
