@@ -32,6 +32,13 @@ not "determined" merely because the attacker is told no one answered that way; r
 question (item missingness, a barrier option) and headline indicators (from their declared
 definitions) are modelled; blank-group rows ("Not answered") count those who left it blank.
 
+**Only sensitive cells must be protected** (:func:`mark_sensitive`, :func:`exposed`): those
+the disclosure rule hides for their own sake, as tau-Argus protects its primary unsafe cells. A
+secondary suppression that can be worked out is reported (``sensitive`` False), not failed: it
+is a figure the rule would publish, and a primary cell it would give away fails through its own
+interval. Columns computed from the answers that tables count (the funnel's steps, the register
+level, the themes) are added to the frame by :mod:`evaluation.audit_columns`.
+
 A percentage is a count too: shown to one decimal beside its ``n``, it gives back the one count
 that rounds to it (:func:`implied_numerator`; 59.2% of 213 is 126). A table that declares which
 group each count column counts and which percentage implies which count (``count_groups``,
@@ -57,7 +64,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.disclosure import DEFAULT_MIN_CELL, MARKER, TOTAL_LABELS, TableSpec
+from evaluation.disclosure import (
+    ATTRIBUTE_MIN_GROUP,
+    DEFAULT_MIN_CELL,
+    MARKER,
+    TOTAL_LABELS,
+    TableSpec,
+)
 
 DEFAULT_PROTECTION = 3
 """A suppressed cell whose feasible interval is narrower than this many respondents fails."""
@@ -215,6 +228,7 @@ class Cell:
     scope: np.ndarray | None = field(default=None, repr=False)  # the report's respondents
     virtual: bool = False  # a unit without a pack: never published, implied by differences
     path: Path | None = None  # the CSV (for the protection pass)
+    sensitive: bool = True  # the disclosure rule hides it (see :func:`mark_sensitive`)
 
 
 @dataclass
@@ -400,7 +414,13 @@ def _model_table(
                 matches.append((option, [m] * len(rows), [option] * len(rows)))
         if matches and options[0] in {o for o, _, _ in matches[:1]} and (key in chosen_vars or own):
             matches = matches[:1]  # the count's own question decides the denominator
-        chosen = _unique([(o, m) for o, m, _ in matches], row_masks, row_values, bool(own))
+        flag = own is not None and pd.api.types.is_bool_dtype(frame[own])
+        if flag and matches and matches[0][0] == ("answered", own):
+            chosen = matches[0][:2]  # a yes/no column's base: those it is not blank for
+        elif not count_cols and own is None and matches and matches[0][0] == everyone:
+            chosen = matches[0][:2]  # a profile: each group's size
+        else:
+            chosen = _unique([(o, m) for o, m, _ in matches], row_masks, row_values, bool(own))
         if chosen is None:
             skipped += len(rows)
             continue
@@ -528,8 +548,43 @@ def _identify(masks, shown_values, candidates, partition_labels, frame, own=None
             for g, v in zip(masks, shown_values, strict=True)
         ):
             matches.append(((variable, [predicate] * len(masks)), [mask] * len(masks)))
+    if own is not None and pd.api.types.is_bool_dtype(frame[own]):
+        # a row naming a yes/no column counts its yeses: the table says so, so no shown count
+        # is needed as evidence (a step or theme whose every count is hidden is still modelled)
+        flag = [m for m in matches if m[0][1][0] == ("true", own)]
+        if flag:
+            return flag[0][0]
     found = _unique(matches, masks, shown_values, own is not None)
     return None if found is None else found[0]
+
+
+def mark_sensitive(
+    cells: list[Cell],
+    spec: TableSpec,
+    min_cell: int = DEFAULT_MIN_CELL,
+    attribute_min_group: int = ATTRIBUTE_MIN_GROUP,
+) -> None:
+    """Set :attr:`Cell.sensitive` on one table's cells from their true values: whether the
+    disclosure rule (:mod:`evaluation.disclosure`) would hide the cell for its own sake, a
+    *primary* cell: a count or ``n`` of 1 to ``min_cell - 1``, a complement (its row's base
+    less it) of 1 to ``min_cell - 1``, or none or all of a base smaller than
+    ``attribute_min_group``. Only these need a protection interval, as in tau-Argus: a cell
+    hidden to protect another (a *secondary* suppression, 41 staff who answered a question)
+    reveals no one when worked out, and demanding an interval for it too hides cell after cell
+    for no one's protection (on the bundled wave, 9 in 10 count cells of the role-level tables).
+    A secondary cell that would give a primary one away is caught through the primary's
+    interval, which the linear programme computes over every equation."""
+    bases = {(c.row, c.column): int(c.mask.sum()) for c in cells}
+    for cell in cells:
+        value = int(cell.mask.sum())
+        base_col = spec.implied_counts.get(cell.column) or spec.n_col
+        base = bases.get((cell.row, base_col)) if base_col and cell.column != base_col else None
+        small = 0 < value < min_cell
+        if base is not None:
+            rest = base - value
+            small = small or 0 < rest < min_cell
+            small = small or ((value == 0 or rest == 0) and 0 < base < attribute_min_group)
+        cell.sensitive = small
 
 
 def _entries(report_dirs: Iterable) -> Iterator[tuple[Path, np.ndarray | None, str]]:
@@ -586,6 +641,12 @@ def model_release(
                 not_modelled[name] = why
             if not table_cells:
                 continue
+            mark_sensitive(
+                table_cells,
+                spec,
+                int(declared.get("min_cell", min_cell)),
+                int(declared.get("attribute_min_group", ATTRIBUTE_MIN_GROUP)),
+            )
             for cell in table_cells:
                 cell.path = path
                 if scope is not None:  # masks over the whole frame
@@ -635,7 +696,7 @@ def _reuse(
         if isinstance(value, float):
             continue
         cells.append(Cell(cell.table, cell.row, cell.column, value, cell.mask, cell.rule,
-                          cell.scope, False, cell.path))  # fmt: skip
+                          cell.scope, False, cell.path, cell.sensitive))  # fmt: skip
         added_tables.add(cell.table)
     for name in sorted(added_tables - set(modelled)):
         modelled.append(name)
@@ -695,7 +756,7 @@ def _substantive_answer(series: pd.Series) -> object | None:
     return next((v for v in values if v not in residual), None)
 
 
-UNIT_COLUMNS = ("org_code", "org_name", "icb", "org_type", "org_arf_status")
+UNIT_COLUMNS = ("org_code", "org_name", "icb", "org_type", "org_arf_status", "register_level")
 """The columns a respondent's organisation sets: moving a respondent between units changes them."""
 
 
@@ -889,7 +950,8 @@ def feasible_intervals(
     cell's bounds (non-zero duals): the cells that give it away. ``only``: solve just these
     hidden cells (indices into ``cells``).
     """
-    columns = ["cell", "table", "row", "column", "low", "high", "width", "true_value", "virtual"]
+    columns = ["cell", "table", "row", "column", "low", "high", "width", "true_value", "virtual",
+               "sensitive"]  # fmt: skip
     if not cells:
         return pd.DataFrame(columns=columns + (["binding"] if binding else []))
     membership = np.stack([c.mask for c in cells])  # cells x respondents
@@ -930,7 +992,8 @@ def feasible_intervals(
         cell = cells[i]
         row = {"cell": i, "table": cell.table, "row": cell.row, "column": cell.column,
                "low": low, "high": high, "width": high - low,
-               "true_value": int(cell.mask.sum()), "virtual": cell.virtual}  # fmt: skip
+               "true_value": int(cell.mask.sum()), "virtual": cell.virtual,
+               "sensitive": cell.sensitive}  # fmt: skip
         if binding:
             row["binding"] = cover
         rows.append(row)
@@ -952,8 +1015,16 @@ def attack_report(
     published."""
     model = model_release(report_dirs, frame, residuals, min_cell, reuse)
     intervals = feasible_intervals(model.cells, frame, binding=binding)
-    intervals["exposed"] = intervals["width"] < protection - 1e-9
+    intervals["exposed"] = exposed(intervals, protection)
     return intervals, model
+
+
+def exposed(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> pd.Series:
+    """Which audited cells fail: a sensitive cell (:func:`mark_sensitive`) whose feasible
+    interval is narrower than ``protection``."""
+    if intervals.empty:
+        return pd.Series(dtype=bool)
+    return (intervals["width"] < protection - 1e-9) & intervals["sensitive"].astype(bool)
 
 
 @dataclass
@@ -981,11 +1052,11 @@ class Protection:
                    if column in self.count_columns)  # fmt: skip
 
     def text(self) -> str:
-        exposed = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
+        failing = lambda t: int(t["exposed"].sum()) if len(t) else 0  # noqa: E731
         return (
             f"release protection: {len(self.before)} suppressed cells checked; "
-            f"{exposed(self.before)} narrower than the protection level before, "
-            f"{exposed(self.after)} after; {self.n_added} cells additionally suppressed "
+            f"{failing(self.before)} narrower than the protection level before, "
+            f"{failing(self.after)} after; {self.n_added} cells additionally suppressed "
             f"({self.n_added_counts} of them counts, the rest percentages and intervals) in "
             f"{len(self.added)} tables, {self.rounds} rounds, {self.seconds:.1f} s"
         )
@@ -1077,12 +1148,12 @@ def protect_release(
     while check and rounds < max_rounds:
         rounds += 1
         current = feasible_intervals(cells, frame, binding=True, only=check)
-        current["exposed"] = current["width"] < protection - 1e-9
-        exposed = current[current["exposed"]]
-        if exposed.empty:
+        current["exposed"] = exposed(current, protection)
+        failing = current[current["exposed"]]
+        if failing.empty:
             break
         chosen: dict[bytes, list[int]] = {}
-        for _, row in exposed.iterrows():
+        for _, row in failing.iterrows():
             groups: dict[bytes, list[int]] = {}
             for c in row["binding"]:
                 if cells[c].value is not None and cells[c].path in own:
@@ -1109,10 +1180,10 @@ def protect_release(
             if hidden_now and cell.value is not None:
                 cell.value = None
                 newly.add(i)
-        check = set(exposed["cell"]) | newly
+        check = set(failing["cell"]) | newly
     if rounds:  # the same cells, as the tables now show them (hidden cells only widen)
         after = feasible_intervals(cells, frame, binding=True)
-        after["exposed"] = after["width"] < protection - 1e-9
+        after["exposed"] = exposed(after, protection)
     else:
         after = before
     added = {
@@ -1135,21 +1206,27 @@ def giveaway_tables(intervals: pd.DataFrame, model: ReleaseModel) -> dict[str, l
 
 
 def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = DEFAULT_MIN_CELL) -> str:
-    """The closing note: cells checked, the narrowest interval, and what is exposed."""
+    """The closing note: cells checked, the sensitive ones, the narrowest interval of a
+    sensitive cell, and what is exposed."""
     if intervals.empty:
         return f"attack audit: no suppressed cells in {len(model.modelled)} modelled tables"
-    exposed = intervals[intervals["exposed"]]
-    small = exposed[(exposed["true_value"] > 0) & (exposed["true_value"] < min_cell)]
+    failing = intervals[intervals["exposed"]]
+    small = failing[(failing["true_value"] > 0) & (failing["true_value"] < min_cell)]
     tables = sorted(set(small["table"]))
     virtual = int(intervals["virtual"].sum()) if "virtual" in intervals else 0
+    sensitive = intervals[intervals["sensitive"].astype(bool)]
+    secondary = intervals[~intervals["sensitive"].astype(bool)]
+    narrowest = f"{sensitive['width'].min():.0f}" if len(sensitive) else "none"
     return (
         f"attack audit: {len(intervals)} suppressed cells checked in {len(model.modelled)} "
         f"modelled tables ({len(model.not_modelled)} not modelled"
         + (f"; {virtual} of the cells implied for units without a pack" if virtual else "")
-        + f"); narrowest interval "
-        f"{intervals['width'].min():.0f}; {len(exposed)} narrower than the protection level, "
-        f"{int((exposed['width'] < 0.5).sum())} exactly determined; {len(small)} of them hide "
-        f"1 to {min_cell - 1} respondents, in {len(tables)} tables"
+        + f"); {len(sensitive)} sensitive (hidden by the rule for their own sake), narrowest "
+        f"interval {narrowest}; {len(failing)} narrower than the protection level, "
+        f"{int((failing['width'] < 0.5).sum())} exactly determined; {len(small)} of them hide "
+        f"1 to {min_cell - 1} respondents, in {len(tables)} tables; {len(secondary)} secondary "
+        f"cells ({int((secondary['width'] < 0.5).sum())} of them worked out exactly: figures "
+        "the rule would show)"
     )
 
 
@@ -1158,6 +1235,7 @@ def main(argv: list[str] | None = None) -> int:
     and the exposed cells (table, row, column, interval; never the true value)."""
     import argparse
 
+    from evaluation.audit_columns import audit_frame
     from evaluation.inputs import scope_survey
     from evaluation.io.survey import load_survey
     from evaluation.pipeline.config import load_config
@@ -1171,7 +1249,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = load_config(args.config)
     frame = load_survey(config.survey, on_error="exclude").frame
-    frame = scope_survey(frame, args.scope, args.scope_value)
+    frame = scope_survey(audit_frame(frame, config), args.scope, args.scope_value)
     intervals, model = attack_report(args.reports, frame, args.protection)
     print(summary(intervals, model, config.min_cell))
     exposed = intervals[intervals["exposed"]].drop(columns=["true_value"])

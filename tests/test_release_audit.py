@@ -9,7 +9,14 @@ import json
 import numpy as np
 import pandas as pd
 
-from evaluation.release_audit import Cell, attack_report, feasible_intervals, summary
+from evaluation.disclosure import TableSpec
+from evaluation.release_audit import (
+    Cell,
+    attack_report,
+    feasible_intervals,
+    mark_sensitive,
+    summary,
+)
 from evaluation.safe_output import write_csv
 
 SCALE = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
@@ -88,8 +95,42 @@ def test_a_cell_protected_in_its_table_is_given_away_by_another(tmp_path):
     # rows of the CSV: A's answers are rows 2-6; "Neither" row 4, "Strongly agree" row 6
     assert hidden.loc[6, ["low", "high"]].tolist() == [3.0, 3.0]  # 15 positive - 12 agree
     assert hidden.loc[4, ["low", "high"]].tolist() == [14.0, 14.0]  # then n gives the other
-    assert together["exposed"].all()
-    assert "2 suppressed cells checked" in summary(together, model)
+    # the 3 is sensitive (hidden for its own sake) and fails; the 14 was hidden only to protect
+    # it: worked out, it reveals no one (14 of 53), so it is reported, not failed
+    assert hidden.loc[6, "sensitive"] and hidden.loc[6, "exposed"]
+    assert not hidden.loc[4, "sensitive"] and not hidden.loc[4, "exposed"]
+    text = summary(together, model)
+    assert "2 suppressed cells checked" in text and "1 sensitive" in text
+    assert "1 secondary cells (1 of them worked out exactly" in text
+
+
+def test_sensitive_cells_follow_the_disclosure_rule():
+    """Primary cells: 1 to 10, a complement of 1 to 10, none or all of a group under 50."""
+    spec = TableSpec(n_col="n", count_cols=("count",))
+
+    def cells(n: int, count: int) -> list[Cell]:
+        def of(k: int) -> np.ndarray:
+            return np.arange(400) < k
+
+        return [Cell("t", 2, "n", None, of(n)), Cell("t", 2, "count", None, of(count))]
+
+    for n, count, want in [
+        (40, 5, True),  # a small count
+        (40, 30, True),  # 30 of 40, 10 not: the complement is small
+        (60, 30, False),  # 30 of 60
+        (40, 38, True),  # complement 2
+        (20, 0, True),  # none of 20: attribute disclosure
+        (300, 0, False),  # none of 300 reveals no one
+        (300, 300, False),
+        (45, 45, True),  # all of 45
+        (120, 60, False),  # a secondary suppression
+    ]:
+        table = cells(n, count)
+        mark_sensitive(table, spec)
+        assert table[1].sensitive is want, (n, count)
+    small = cells(7, 7)
+    mark_sensitive(small, spec)
+    assert small[0].sensitive  # an n of 7
 
 
 def test_intervals_agree_with_brute_force_on_a_small_system():

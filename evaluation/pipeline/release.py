@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.audit_columns import audit_frame
 from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import PipelineError
 from evaluation.inputs import RELEASE_SUPPRESSION, WORK_DIR
@@ -106,7 +107,12 @@ def gate(
         "cells_checked": len(intervals),
         "virtual_cells_checked": int(intervals["virtual"].sum()) if len(intervals) else 0,
         "exposed": len(exposed),
-        "narrowest_interval": float(intervals["width"].min()) if len(intervals) else None,
+        "sensitive_cells_checked": int(intervals["sensitive"].sum()) if len(intervals) else 0,
+        "narrowest_interval": (
+            float(intervals.loc[intervals["sensitive"].astype(bool), "width"].min())
+            if len(intervals) and intervals["sensitive"].any()
+            else None
+        ),
         "tables_modelled": len(model.modelled),
         "tables_not_modelled": dict(sorted(model.not_modelled.items())),
         "seconds": round(seconds, 1),
@@ -332,6 +338,7 @@ def audit_wave(
         from evaluation.io.wave import load_wave
 
         frame = load_wave(config).frame  # type: ignore[arg-type]
+    frame = audit_frame(frame, config)
     entries, residuals, _ = wave_release(config, frame, staged, scope)
     return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined]
 
@@ -358,6 +365,7 @@ def protect_wave(
     import shutil
     import tempfile
 
+    frame = audit_frame(frame, config)
     entries, residuals, writable = wave_release(config, frame, staged, scope)
     with tempfile.TemporaryDirectory(prefix="arf-release-") as scratch:
         copies, copied, origin = [], [], {}
