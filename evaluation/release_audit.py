@@ -229,6 +229,7 @@ class Cell:
     virtual: bool = False  # a unit without a pack: never published, implied by differences
     path: Path | None = None  # the CSV (for the protection pass)
     sensitive: bool = True  # the disclosure rule hides it (see :func:`mark_sensitive`)
+    base: int | None = None  # its row's denominator's true size (see :func:`exposed`)
 
 
 @dataclass
@@ -564,27 +565,45 @@ def mark_sensitive(
     min_cell: int = DEFAULT_MIN_CELL,
     attribute_min_group: int = ATTRIBUTE_MIN_GROUP,
 ) -> None:
-    """Set :attr:`Cell.sensitive` on one table's cells from their true values: whether the
-    disclosure rule (:mod:`evaluation.disclosure`) would hide the cell for its own sake, a
-    *primary* cell: a count or ``n`` of 1 to ``min_cell - 1``, a complement (its row's base
-    less it) of 1 to ``min_cell - 1``, or none or all of a base smaller than
+    """Set :attr:`Cell.sensitive` (and :attr:`Cell.base`) on one table's cells from their
+    true values: whether the disclosure rule (:mod:`evaluation.disclosure`) hides the cell for
+    its own sake, a *primary* cell: a count or ``n`` of 1 to ``min_cell - 1``, a complement
+    (its row's base less it) of 1 to ``min_cell - 1``, or none or all of a base smaller than
     ``attribute_min_group``. Only these need a protection interval, as in tau-Argus: a cell
     hidden to protect another (a *secondary* suppression, 41 staff who answered a question)
-    reveals no one when worked out, and demanding an interval for it too hides cell after cell
-    for no one's protection (on the bundled wave, 9 in 10 count cells of the role-level tables).
-    A secondary cell that would give a primary one away is caught through the primary's
-    interval, which the linear programme computes over every equation."""
+    reveals no one when worked out, and a primary cell it would give away fails through its
+    own interval, which the linear programme computes over every equation.
+
+    The size of a residual group ("Prefer not to say", "Not stated", those who left the
+    question blank) is not sensitive, as :mod:`evaluation.disclosure` already treats it within
+    a table: how many did not say reveals no one's ethnicity or role, while keeping it
+    uncertain means hiding a substantive group's ``n`` in every table of the question (the
+    group's answers stay sensitive). On the bundled 2025 wave the release pass hid 242 count
+    cells with every hidden cell protected, 178 with primary cells only, and 73 with residual
+    sizes exempt and the base rule of :func:`exposed`."""
     bases = {(c.row, c.column): int(c.mask.sum()) for c in cells}
+    residual = set(spec.residual_labels)
     for cell in cells:
         value = int(cell.mask.sum())
+        if cell.column == spec.n_col and _residual_group(cell.rule, residual):
+            cell.sensitive = False  # how many did not say: reveals no one's ethnicity or role
+            continue
         base_col = spec.implied_counts.get(cell.column) or spec.n_col
         base = bases.get((cell.row, base_col)) if base_col and cell.column != base_col else None
         small = 0 < value < min_cell
+        cell.base = base
         if base is not None:
             rest = base - value
             small = small or 0 < rest < min_cell
             small = small or ((value == 0 or rest == 0) and 0 < base < attribute_min_group)
         cell.sensitive = small
+
+
+def _residual_group(rule: tuple, residual: set[str]) -> bool:
+    """Whether ``rule`` selects a residual group (those who left the question blank, or
+    answered "Prefer not to say" / "Not stated"): :mod:`evaluation.disclosure`'s residual
+    groups, whose size is no secret of anyone's."""
+    return any(p[0] == "na" or (p[0] == "label" and p[2] in residual) for p in rule[:-1] if p)
 
 
 def _entries(report_dirs: Iterable) -> Iterator[tuple[Path, np.ndarray | None, str]]:
@@ -696,7 +715,7 @@ def _reuse(
         if isinstance(value, float):
             continue
         cells.append(Cell(cell.table, cell.row, cell.column, value, cell.mask, cell.rule,
-                          cell.scope, False, cell.path, cell.sensitive))  # fmt: skip
+                          cell.scope, False, cell.path, cell.sensitive, cell.base))  # fmt: skip
         added_tables.add(cell.table)
     for name in sorted(added_tables - set(modelled)):
         modelled.append(name)
@@ -951,7 +970,7 @@ def feasible_intervals(
     hidden cells (indices into ``cells``).
     """
     columns = ["cell", "table", "row", "column", "low", "high", "width", "true_value", "virtual",
-               "sensitive"]  # fmt: skip
+               "sensitive", "base"]  # fmt: skip
     if not cells:
         return pd.DataFrame(columns=columns + (["binding"] if binding else []))
     membership = np.stack([c.mask for c in cells])  # cells x respondents
@@ -993,7 +1012,7 @@ def feasible_intervals(
         row = {"cell": i, "table": cell.table, "row": cell.row, "column": cell.column,
                "low": low, "high": high, "width": high - low,
                "true_value": int(cell.mask.sum()), "virtual": cell.virtual,
-               "sensitive": cell.sensitive}  # fmt: skip
+               "sensitive": cell.sensitive, "base": cell.base}  # fmt: skip
         if binding:
             row["binding"] = cover
         rows.append(row)
@@ -1021,10 +1040,16 @@ def attack_report(
 
 def exposed(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> pd.Series:
     """Which audited cells fail: a sensitive cell (:func:`mark_sensitive`) whose feasible
-    interval is narrower than ``protection``."""
+    interval is narrower than ``protection`` and does not span its whole base. A count of a
+    group of 2 can be no wider than 0 to 2: when everything published leaves it anywhere
+    from none to all of its base, nothing about its members' answers is learnt beyond the
+    base's size (itself a cell, checked on its own)."""
     if intervals.empty:
         return pd.Series(dtype=bool)
-    return (intervals["width"] < protection - 1e-9) & intervals["sensitive"].astype(bool)
+    base = pd.to_numeric(intervals["base"], errors="coerce")
+    spans = (intervals["low"] <= 1e-6) & (intervals["high"] >= base - 1e-6) & base.notna()
+    narrow = intervals["width"] < protection - 1e-9
+    return narrow & intervals["sensitive"].astype(bool) & ~spans
 
 
 @dataclass
@@ -1103,6 +1128,30 @@ def marked_cells(path: Path) -> set[tuple[int, str]]:
     return out
 
 
+def _cover(options: list[dict[bytes, list[int]]], cells: list[Cell]) -> dict[bytes, list[int]]:
+    """The shown cells to hide this round: each exposed cell's ``options`` (the equations
+    holding its bound, by the respondents they count) must lose one, and one hidden equation
+    may serve several exposed cells. Greedy weighted set cover: take the equation that serves
+    the most exposed cells not yet served per respondent it hides (:func:`_cost`), until all
+    are served; ties go to the cheaper one."""
+    members: dict[bytes, list[int]] = {}
+    serves: dict[bytes, set[int]] = {}
+    for e, groups in enumerate(options):
+        for key, group in groups.items():
+            members[key] = group
+            serves.setdefault(key, set()).add(e)
+    cost = {key: 1 + sum(_cost(cells[c]) for c in group) for key, group in members.items()}
+    open_ = set(range(len(options)))
+    chosen: dict[bytes, list[int]] = {}
+    while open_:
+        key = max(serves, key=lambda k: (len(serves[k] & open_) / cost[k], -cost[k], k))
+        if not serves[key] & open_:
+            break
+        chosen[key] = members[key]
+        open_ -= serves[key]
+    return chosen
+
+
 def protect_release(
     report_dirs: Sequence,
     frame: pd.DataFrame,
@@ -1152,7 +1201,7 @@ def protect_release(
         failing = current[current["exposed"]]
         if failing.empty:
             break
-        chosen: dict[bytes, list[int]] = {}
+        options: list[dict[bytes, list[int]]] = []
         for _, row in failing.iterrows():
             groups: dict[bytes, list[int]] = {}
             for c in row["binding"]:
@@ -1161,10 +1210,8 @@ def protect_release(
             if not groups:
                 stuck.append(f"{row['table']} row {row['row']} {row['column']}")
                 continue
-            if any(key in chosen for key in groups):
-                continue
-            key = min(groups, key=lambda k: (sum(_cost(cells[c]) for c in groups[k]), k))
-            chosen[key] = groups[key]
+            options.append(groups)
+        chosen = _cover(options, cells)
         if not chosen:
             break
         by_path: dict[Path, list[tuple[int, str]]] = {}

@@ -13,6 +13,7 @@ from evaluation.disclosure import TableSpec
 from evaluation.release_audit import (
     Cell,
     attack_report,
+    exposed,
     feasible_intervals,
     mark_sensitive,
     summary,
@@ -131,6 +132,35 @@ def test_sensitive_cells_follow_the_disclosure_rule():
     small = cells(7, 7)
     mark_sensitive(small, spec)
     assert small[0].sensitive  # an n of 7
+    assert small[1].base == 7
+
+
+def test_a_residual_groups_size_is_not_sensitive_but_its_answers_are():
+    spec = TableSpec(n_col="n", count_cols=("count",), residual_labels=("Prefer not to say",))
+    group = ("label", "ethnicity_group", "Prefer not to say")
+    of = lambda k: np.arange(100) < k  # noqa: E731
+    table = [
+        Cell("t", 2, "n", None, of(8), (group, ("all",))),
+        Cell("t", 2, "count", None, of(5), (group, ("in", "answer", ("Agree",)))),
+        Cell("t", 3, "n", None, of(8), (("label", "ethnicity_group", "White"), ("all",))),
+    ]
+    mark_sensitive(table, spec)
+    assert [c.sensitive for c in table] == [False, True, True]
+
+
+def test_a_count_spanning_its_whole_base_is_protected():
+    """A count of a group of 2 can be no wider than 0 to 2: when the attack leaves it anywhere
+    in that range it learns nothing beyond the group's size; 0 to 1 of 2 still fails."""
+    rows = pd.DataFrame(
+        {
+            "low": [0.0, 0.0, 0.0, 1.0],
+            "high": [2.0, 1.4, 1.0, 9.0],
+            "sensitive": True,
+            "base": [2, 2, None, None],
+        }
+    )
+    rows["width"] = rows["high"] - rows["low"]
+    assert exposed(rows, 3).tolist() == [False, True, True, False]
 
 
 def test_intervals_agree_with_brute_force_on_a_small_system():
