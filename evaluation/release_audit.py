@@ -1046,10 +1046,33 @@ def exposed(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> pd
     base's size (itself a cell, checked on its own)."""
     if intervals.empty:
         return pd.Series(dtype=bool)
-    base = pd.to_numeric(intervals["base"], errors="coerce")
-    spans = (intervals["low"] <= 1e-6) & (intervals["high"] >= base - 1e-6) & base.notna()
     narrow = intervals["width"] < protection - 1e-9
-    return narrow & intervals["sensitive"].astype(bool) & ~spans
+    return narrow & intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+
+
+def spans_base(intervals: pd.DataFrame) -> pd.Series:
+    """Whether each audited cell may be anything from none to all of its row's base."""
+    if intervals.empty:
+        return pd.Series(dtype=bool)
+    base = pd.to_numeric(intervals["base"], errors="coerce")
+    return (intervals["low"] <= 1e-6) & (intervals["high"] >= base - 1e-6) & base.notna()
+
+
+def spanning(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> int:
+    """Sensitive cells narrower than ``protection`` that pass because they span their base."""
+    if intervals.empty:
+        return 0
+    narrow = intervals["width"] < protection - 1e-9
+    return int((narrow & intervals["sensitive"].astype(bool) & spans_base(intervals)).sum())
+
+
+def narrowest(intervals: pd.DataFrame) -> float | None:
+    """The narrowest interval of a sensitive cell that does not span its whole base (the
+    figure the protection level is held against), or None when there is none."""
+    if intervals.empty:
+        return None
+    held = intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+    return float(intervals.loc[held, "width"].min()) if held.any() else None
 
 
 @dataclass
@@ -1263,13 +1286,16 @@ def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = DEFAUL
     virtual = int(intervals["virtual"].sum()) if "virtual" in intervals else 0
     sensitive = intervals[intervals["sensitive"].astype(bool)]
     secondary = intervals[~intervals["sensitive"].astype(bool)]
-    narrowest = f"{sensitive['width'].min():.0f}" if len(sensitive) else "none"
+    least = narrowest(intervals)
+    spans = spanning(intervals)
     return (
         f"attack audit: {len(intervals)} suppressed cells checked in {len(model.modelled)} "
         f"modelled tables ({len(model.not_modelled)} not modelled"
         + (f"; {virtual} of the cells implied for units without a pack" if virtual else "")
         + f"); {len(sensitive)} sensitive (hidden by the rule for their own sake), narrowest "
-        f"interval {narrowest}; {len(failing)} narrower than the protection level, "
+        f"interval {'none' if least is None else f'{least:.0f}'}"
+        + (f" ({spans} more span their whole base of 1 or 2)" if spans else "")
+        + f"; {len(failing)} narrower than the protection level, "
         f"{int((failing['width'] < 0.5).sum())} exactly determined; {len(small)} of them hide "
         f"1 to {min_cell - 1} respondents, in {len(tables)} tables; {len(secondary)} secondary "
         f"cells ({int((secondary['width'] < 0.5).sum())} of them worked out exactly: figures "

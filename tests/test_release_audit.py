@@ -16,6 +16,8 @@ from evaluation.release_audit import (
     exposed,
     feasible_intervals,
     mark_sensitive,
+    narrowest,
+    spanning,
     summary,
 )
 from evaluation.safe_output import write_csv
@@ -161,6 +163,8 @@ def test_a_count_spanning_its_whole_base_is_protected():
     )
     rows["width"] = rows["high"] - rows["low"]
     assert exposed(rows, 3).tolist() == [False, True, True, False]
+    assert spanning(rows, 3) == 1  # the first: passes because it spans its base
+    assert narrowest(rows) == 1.0  # of the cells held to the protection level
 
 
 def test_intervals_agree_with_brute_force_on_a_small_system():
