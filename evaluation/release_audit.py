@@ -360,6 +360,8 @@ def _model_table(
     cells: list[Cell] = []
     skipped = 0
     chosen_vars: dict[tuple, str] = {}
+    seen: dict[str, set] = {}  # column -> the meanings (as templates) identified for it
+    deferred: list[tuple[list[int], str, str]] = []  # rows, column, own: no evidence of their own
 
     def add(i: int, column: str, predicate: Predicate) -> None:
         rule = (*rules[i], predicate)  # type: ignore[misc]
@@ -377,7 +379,7 @@ def _model_table(
                 for i in rows:
                     add(i, column, ("headline", key[0], part))
             continue
-        named = [v for v in key if v in frame.columns and v not in _SKIP_COLUMNS]
+        named = [v for v in key if v in frame.columns and v != "respondent_id"]
         own = named[0] if named else None
         for column in count_cols:
             pool = candidates
@@ -389,10 +391,15 @@ def _model_table(
                 own,
             )  # fmt: skip
             if predicate is None:  # these cells are not modelled (the rest of the table is)
-                skipped += len(rows)
+                if own is not None:
+                    deferred.append((rows, column, own))
+                else:
+                    skipped += len(rows)
                 continue
             variable, row_predicates = predicate
             chosen_vars[key] = variable
+            if own is not None:
+                seen.setdefault(column, set()).add(_template(row_predicates, own, frame))
             for i, pred in zip(rows, row_predicates, strict=True):
                 add(i, column, pred)
         if not n_col:
@@ -423,15 +430,95 @@ def _model_table(
         else:
             chosen = _unique([(o, m) for o, m, _ in matches], row_masks, row_values, bool(own))
         if chosen is None:
-            skipped += len(rows)
+            if own is not None:
+                deferred.append((rows, n_col, own))
+            else:
+                skipped += len(rows)
             continue
+        if own is not None:
+            seen.setdefault(n_col, set()).add(_template([chosen[0]] * len(rows), own, frame))
         for i in rows:
             add(i, n_col, chosen[0])
+    for rows, column, own in deferred:  # the meaning every other question of the table has
+        kinds = seen.get(column, set())
+        labels_ = [str(table.iloc[i][partition]) for i in rows] if partition else None
+        row_predicates = (
+            _from_template(next(iter(kinds)), own, frame, labels_, len(rows))
+            if len(kinds) == 1 and None not in kinds
+            else None
+        )
+        if row_predicates is None or any(
+            values[column][i] is not None
+            and int((masks[i] & predicate_mask(frame, p)).sum()) != values[column][i]
+            for i, p in zip(rows, row_predicates, strict=True)
+        ):
+            skipped += len(rows)
+            continue
+        for i, pred in zip(rows, row_predicates, strict=True):
+            add(i, column, pred)
     if not cells:
         return [], "no count column reproduced from the microdata"
     if headline and any(c.value is not None and int(c.mask.sum()) != c.value for c in cells):
         return [], "headline counts are not this report's respondents (another wave or unit)"
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
+
+
+def _answers(label: str, series: pd.Series) -> tuple | None:
+    """The answers of categorical ``series`` a distribution row's label names: one level, or
+    levels joined by " or " as a collapsed scale writes them ("Agree or strongly agree")."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    by_text = {str(c): c for c in series.cat.categories}
+    if label in by_text:
+        return (by_text[label],)
+    folded = {text.casefold(): c for text, c in by_text.items()}
+    parts = [folded.get(part.strip().casefold()) for part in label.split(" or ")]
+    return tuple(parts) if len(parts) > 1 and None not in parts else None
+
+
+def _template(row_predicates: list, own: str, frame: pd.DataFrame) -> tuple | None:
+    """A column's identified meaning with the row's question left out, so the same meaning can
+    be given to a question of the table whose every cell is hidden (no evidence of its own):
+    ``("response",)`` a distribution's answer, ``("at", positions)`` answers by their place on
+    the scale (the top two), or the predicate's kind (answered, asked, substantive, yes)."""
+    first = row_predicates[0]
+    if first[0] != "asked" and (len(first) < 2 or first[1] != own):
+        return None
+    if first[0] == "in":
+        if len({p[2] for p in row_predicates}) > 1:
+            return ("response",)
+        series = frame[own]
+        if not isinstance(series.dtype, pd.CategoricalDtype):
+            return None
+        levels = list(series.cat.categories)
+        return ("at", tuple(levels.index(v) - len(levels) for v in first[2]))
+    if first[0] == "asked":
+        return ("asked", first[3]) if first[1] == own else None
+    return (first[0],)
+
+
+def _from_template(
+    template: tuple, own: str, frame: pd.DataFrame, labels: list[str] | None, n: int
+) -> list | None:
+    """The ``n`` row predicates of :func:`_template`'s meaning for question ``own`` (a
+    distribution's: one per row's answer ``labels``), or None where ``own`` cannot hold it."""
+    series = frame[own]
+    levels = list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype) else []
+    kind = template[0]
+    if kind == "response":
+        answers = [_answers(label, series) for label in labels or []]
+        if labels is None or any(a is None for a in answers):
+            return None
+        return [("in", own, a) for a in answers]
+    if kind == "at":
+        if not levels or any(-p > len(levels) for p in template[1]):
+            return None
+        return [("in", own, tuple(levels[p] for p in template[1]))] * n
+    if kind == "asked":
+        return [("asked", own, _item_predicates(frame, own)[0][1][2], template[1])] * n
+    if kind == "true" and not pd.api.types.is_bool_dtype(series):
+        return None
+    return [(kind, own)] * n
 
 
 def implied_numerator(pct: float, n: int) -> int | None:
@@ -531,10 +618,10 @@ def _identify(masks, shown_values, candidates, partition_labels, frame, own=None
             series = frame[column]
             if not isinstance(series.dtype, pd.CategoricalDtype) or column in _SKIP_COLUMNS:
                 continue
-            if not set(partition_labels) <= {str(c) for c in series.cat.categories}:
+            answers = [_answers(label, series) for label in partition_labels]
+            if any(a is None for a in answers):
                 continue
-            by_text = {str(c): c for c in series.cat.categories}
-            predicates = [("in", column, (by_text[label],)) for label in partition_labels]
+            predicates = [("in", column, a) for a in answers]
             row_masks = [predicate_mask(frame, p) for p in predicates]
             if all(
                 v is None or int((g & m).sum()) == v
@@ -578,7 +665,9 @@ def mark_sensitive(
     question blank) is not sensitive, as :mod:`evaluation.disclosure` already treats it within
     a table: how many did not say reveals no one's ethnicity or role, while keeping it
     uncertain means hiding a substantive group's ``n`` in every table of the question (the
-    group's answers stay sensitive). On the bundled 2025 wave the release pass hid 242 count
+    group's answers stay sensitive). So is the number who left a question blank, and a count
+    of answers to a question is sensitive only when it is small (all of those asked answering
+    it is no one's attribute). On the bundled 2025 wave the release pass hid 242 count
     cells with every hidden cell protected, 178 with primary cells only, and 73 with residual
     sizes exempt and the base rule of :func:`exposed`."""
     bases = {(c.row, c.column): int(c.mask.sum()) for c in cells}
@@ -587,6 +676,12 @@ def mark_sensitive(
         value = int(cell.mask.sum())
         if cell.column == spec.n_col and _residual_group(cell.rule, residual):
             cell.sensitive = False  # how many did not say: reveals no one's ethnicity or role
+            continue
+        last = cell.rule[-1] if cell.rule else ()
+        if last and last[0] == "asked" and last[3] in ("answered", "missing"):
+            # item response: who left a routed question blank is a residual's size, and
+            # "everyone asked answered" is no one's attribute; a small count of answers is
+            cell.sensitive = last[3] == "answered" and 0 < value < min_cell
             continue
         base_col = spec.implied_counts.get(cell.column) or spec.n_col
         base = bases.get((cell.row, base_col)) if base_col and cell.column != base_col else None
@@ -1046,10 +1141,33 @@ def exposed(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> pd
     base's size (itself a cell, checked on its own)."""
     if intervals.empty:
         return pd.Series(dtype=bool)
-    base = pd.to_numeric(intervals["base"], errors="coerce")
-    spans = (intervals["low"] <= 1e-6) & (intervals["high"] >= base - 1e-6) & base.notna()
     narrow = intervals["width"] < protection - 1e-9
-    return narrow & intervals["sensitive"].astype(bool) & ~spans
+    return narrow & intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+
+
+def spans_base(intervals: pd.DataFrame) -> pd.Series:
+    """Whether each audited cell may be anything from none to all of its row's base."""
+    if intervals.empty:
+        return pd.Series(dtype=bool)
+    base = pd.to_numeric(intervals["base"], errors="coerce")
+    return (intervals["low"] <= 1e-6) & (intervals["high"] >= base - 1e-6) & base.notna()
+
+
+def spanning(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> int:
+    """Sensitive cells narrower than ``protection`` that pass because they span their base."""
+    if intervals.empty:
+        return 0
+    narrow = intervals["width"] < protection - 1e-9
+    return int((narrow & intervals["sensitive"].astype(bool) & spans_base(intervals)).sum())
+
+
+def narrowest(intervals: pd.DataFrame) -> float | None:
+    """The narrowest interval of a sensitive cell that does not span its whole base (the
+    figure the protection level is held against), or None when there is none."""
+    if intervals.empty:
+        return None
+    held = intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+    return float(intervals.loc[held, "width"].min()) if held.any() else None
 
 
 @dataclass
@@ -1263,13 +1381,16 @@ def summary(intervals: pd.DataFrame, model: ReleaseModel, min_cell: int = DEFAUL
     virtual = int(intervals["virtual"].sum()) if "virtual" in intervals else 0
     sensitive = intervals[intervals["sensitive"].astype(bool)]
     secondary = intervals[~intervals["sensitive"].astype(bool)]
-    narrowest = f"{sensitive['width'].min():.0f}" if len(sensitive) else "none"
+    least = narrowest(intervals)
+    spans = spanning(intervals)
     return (
         f"attack audit: {len(intervals)} suppressed cells checked in {len(model.modelled)} "
         f"modelled tables ({len(model.not_modelled)} not modelled"
         + (f"; {virtual} of the cells implied for units without a pack" if virtual else "")
         + f"); {len(sensitive)} sensitive (hidden by the rule for their own sake), narrowest "
-        f"interval {narrowest}; {len(failing)} narrower than the protection level, "
+        f"interval {'none' if least is None else f'{least:.0f}'}"
+        + (f" ({spans} more span their whole base of 1 or 2)" if spans else "")
+        + f"; {len(failing)} narrower than the protection level, "
         f"{int((failing['width'] < 0.5).sum())} exactly determined; {len(small)} of them hide "
         f"1 to {min_cell - 1} respondents, in {len(tables)} tables; {len(secondary)} secondary "
         f"cells ({int((secondary['width'] < 0.5).sum())} of them worked out exactly: figures "

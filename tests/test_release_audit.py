@@ -16,6 +16,8 @@ from evaluation.release_audit import (
     exposed,
     feasible_intervals,
     mark_sensitive,
+    narrowest,
+    spanning,
     summary,
 )
 from evaluation.safe_output import write_csv
@@ -161,6 +163,8 @@ def test_a_count_spanning_its_whole_base_is_protected():
     )
     rows["width"] = rows["high"] - rows["low"]
     assert exposed(rows, 3).tolist() == [False, True, True, False]
+    assert spanning(rows, 3) == 1  # the first: passes because it spans its base
+    assert narrowest(rows) == 1.0  # of the cells held to the protection level
 
 
 def test_intervals_agree_with_brute_force_on_a_small_system():
@@ -285,3 +289,68 @@ def test_respondents_moved_between_units_widen_only_what_the_packs_do_not_pin() 
     assert (without["low"], without["high"]) == (2, 2)
     pinned = feasible_intervals(cells(0), frame).iloc[-1]
     assert (pinned["low"], pinned["high"]) == (2, 2)  # A shows no X: both X are in B
+
+
+def test_a_question_whose_every_cell_is_hidden_takes_the_tables_meaning():
+    """A distribution of two questions by group: q2's rows are all hidden, so no shown count
+    identifies them; they take the meaning q1's rows were identified by (the row's answer, the
+    group who answered), and so are checked like the rest."""
+    from evaluation.release_audit import _model_table, candidate_predicates
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "group": pd.Categorical(rng.choice(["A", "B"], 120)),
+            "q1": pd.Categorical(rng.choice(SCALE, 120), categories=SCALE, ordered=True),
+            "q2": pd.Categorical(rng.choice(SCALE, 120), categories=SCALE, ordered=True),
+        }
+    )
+    rows = []
+    for item in ("q1", "q2"):
+        for g in ("A", "B"):
+            inside = frame["group"] == g
+            for answer in SCALE:
+                count = int((inside & (frame[item] == answer)).sum())
+                shown = item == "q1"
+                rows.append({"item": item, "group": g, "response": answer,
+                             "n": int(inside.sum()) if shown else "[c]",
+                             "count": count if shown else "[c]"})  # fmt: skip
+    table = pd.DataFrame(rows)
+    spec = TableSpec(n_col="n", count_cols=("count",), group_cols=("group", "response"),
+                     partition_col="response", label_cols=("item",))  # fmt: skip
+    cells, why = _model_table("t", table, spec, frame, candidate_predicates(frame))
+    assert why is None and len(cells) == 2 * len(table)
+    hidden = [c for c in cells if c.value is None]
+    assert len(hidden) == 20
+    for cell in hidden:
+        row = table.iloc[cell.row - 2]
+        inside = (frame["group"] == row["group"]).to_numpy()
+        if cell.column == "count":
+            want = inside & (frame["q2"] == row["response"]).to_numpy()
+        else:
+            want = inside & frame["q2"].notna().to_numpy()
+        assert np.array_equal(cell.mask, want)
+
+
+def test_collapsed_answers_are_read_from_their_labels():
+    from evaluation.release_audit import _answers
+
+    series = pd.Series(pd.Categorical(["Agree"], categories=SCALE))
+    assert _answers("Agree or strongly agree", series) == ("Agree", "Strongly agree")
+    assert _answers("Neither", series) == ("Neither",)
+    assert _answers("Agree or maybe", series) is None
+
+
+def test_item_response_counts_are_sensitive_only_when_few_answered():
+    spec = TableSpec(n_col="asked", count_cols=("answered", "not_answered"))
+    asked = ("asked", "q", (), "asked")
+    of = lambda k: np.arange(100) < k  # noqa: E731
+    table = [
+        Cell("t", 2, "asked", None, of(17), (asked,)),
+        Cell("t", 2, "answered", None, of(17), (("asked", "q", (), "answered"),)),
+        Cell("t", 2, "not_answered", None, of(0), (("asked", "q", (), "missing"),)),
+        Cell("t", 3, "answered", None, of(6), (("asked", "r", (), "answered"),)),
+    ]
+    mark_sensitive(table, spec)
+    # all 17 answered: no one's attribute; none left it blank: a residual's size; 6 answered
+    assert [c.sensitive for c in table] == [False, False, False, True]

@@ -723,7 +723,7 @@ OTHER_TABLES: tuple[Table, ...] = (
            "n": "respondents in the register level who answered", "count": "of these, "
            "respondents giving this belief", "pct": "percentage (count / n x 100)",
            **_interval("the percentage")},
-          ("register_level", "believed_status"), ("count",), partition="believed_status",
+          ("register_level", "believed_status"), ("count",),
           made_by="evaluation.outcomes.analysis.belief_vs_register"),
     Table("outcomes_awareness_by_register",
           "Awareness of the framework by the organisation's status in the register",

@@ -38,7 +38,9 @@ from evaluation.release_audit import (
     Protection,
     attack_report,
     giveaway_tables,
+    narrowest,
     protect_release,
+    spanning,
     summary,
 )
 
@@ -108,11 +110,8 @@ def gate(
         "virtual_cells_checked": int(intervals["virtual"].sum()) if len(intervals) else 0,
         "exposed": len(exposed),
         "sensitive_cells_checked": int(intervals["sensitive"].sum()) if len(intervals) else 0,
-        "narrowest_interval": (
-            float(intervals.loc[intervals["sensitive"].astype(bool), "width"].min())
-            if len(intervals) and intervals["sensitive"].any()
-            else None
-        ),
+        "narrowest_interval": narrowest(intervals),
+        "sensitive_cells_spanning_base": spanning(intervals, protection),
         "tables_modelled": len(model.modelled),
         "tables_not_modelled": dict(sorted(model.not_modelled.items())),
         "seconds": round(seconds, 1),
