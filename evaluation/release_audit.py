@@ -1161,12 +1161,14 @@ def spanning(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> i
     return int((narrow & intervals["sensitive"].astype(bool) & spans_base(intervals)).sum())
 
 
-def narrowest(intervals: pd.DataFrame) -> float | None:
-    """The narrowest interval of a sensitive cell that does not span its whole base (the
-    figure the protection level is held against), or None when there is none."""
+def narrowest(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> float | None:
+    """The narrowest interval of a sensitive cell, leaving out those narrower than
+    ``protection`` that pass by spanning their whole base (:func:`spanning` counts them): the
+    figure the protection level is held against. None when there is none."""
     if intervals.empty:
         return None
-    held = intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+    narrow = intervals["width"] < protection - 1e-9
+    held = intervals["sensitive"].astype(bool) & ~(spans_base(intervals) & narrow)
     return float(intervals.loc[held, "width"].min()) if held.any() else None
 
 

@@ -110,7 +110,7 @@ def gate(
         "virtual_cells_checked": int(intervals["virtual"].sum()) if len(intervals) else 0,
         "exposed": len(exposed),
         "sensitive_cells_checked": int(intervals["sensitive"].sum()) if len(intervals) else 0,
-        "narrowest_interval": narrowest(intervals),
+        "narrowest_interval": narrowest(intervals, protection),
         "sensitive_cells_spanning_base": spanning(intervals, protection),
         "tables_modelled": len(model.modelled),
         "tables_not_modelled": dict(sorted(model.not_modelled.items())),
