@@ -333,8 +333,8 @@ def _model_table(
     labels = list(spec.label_cols)
     groups = [g for g in spec.group_cols if g not in labels and g != spec.partition_col]
     headline = None
-    if "indicator" in table.columns and set(table["indicator"].dropna()) <= _headline_ids():
-        headline = "indicator"
+    if "indicator" in table.columns and set(table["indicator"].dropna()) & _headline_ids():
+        headline = "indicator"  # rows naming a headline, or a survey item or theme column
         labels = ["indicator"]
         groups = [g for g in groups if g in frame.columns]  # label / population: descriptions
     count_cols = [c for c in spec.count_cols if c in table.columns]
@@ -371,7 +371,7 @@ def _model_table(
 
     for key in dict.fromkeys(keys):
         rows = [i for i, k in enumerate(keys) if k == key]
-        if headline:
+        if headline and key[0] in _headline_ids():
             parts: dict[str | None, str] = {n_col: "n", **{c: "positive" for c in count_cols[:1]}}
             for column, part in parts.items():
                 if column is None:
@@ -458,7 +458,10 @@ def _model_table(
             add(i, column, pred)
     if not cells:
         return [], "no count column reproduced from the microdata"
-    if headline and any(c.value is not None and int(c.mask.sum()) != c.value for c in cells):
+    if headline and any(
+        c.value is not None and c.rule[-1][0] == "headline" and int(c.mask.sum()) != c.value
+        for c in cells
+    ):
         return [], "headline counts are not this report's respondents (another wave or unit)"
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
 

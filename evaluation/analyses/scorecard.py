@@ -30,8 +30,8 @@ from evaluation.instrument import load_instrument
 from evaluation.paths import SURVEY_DATA
 
 PRINCIPLES_PATH = SURVEY_DATA / "principles.yaml"
-COLUMNS = ["principle", "evidence", "source", "n", "n_positive", "pct", "ci_low", "ci_high",
-           "since_previous", "reading"]  # fmt: skip
+COLUMNS = ["principle", "evidence", "indicator", "source", "n", "n_positive", "pct", "ci_low",
+           "ci_high", "since_previous", "reading"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,7 @@ def scorecard(
             since = _direction(int(est.n_positive), int(est.n), int(old.n_positive), int(old.n))
         rows.append(
             {"principle": principle, "evidence": f"{h.label} ({h.population_label})",
+             "indicator": h.variable if h.id == f"item_{h.variable}" else h.id,
              "source": "survey", "n": int(est.n), "n_positive": int(est.n_positive),
              "pct": round(float(est.pct), 1), "ci_low": round(float(est.ci_low), 1),
              "ci_high": round(float(est.ci_high), 1), "since_previous": since,
@@ -166,7 +167,7 @@ def scorecard(
         count_cols=["n_positive"],
         dependent_cols=["pct", "ci_low", "ci_high", "reading", "since_previous"],
         group_cols=[],
-        label_cols=["principle", "evidence", "source"],
+        label_cols=["principle", "evidence", "indicator", "source"],
         totals_known=False,
         min_cell=min_cell,
     )
@@ -179,7 +180,8 @@ def scorecard(
             hidden = row["pct"] == MARKER
             themes.append(
                 {"principle": of.get(row["code_id"], ""), "evidence": names.get(row["code_id"],
-                 row["code_id"]), "source": "free-text theme (rule coding)", "n": row["n"],
+                 row["code_id"]), "indicator": row["code_id"],
+                 "source": "free-text theme (rule coding)", "n": row["n"],
                  "n_positive": row["count"], "pct": _round(row["pct"]),
                  "ci_low": _round(row["ci_low"]), "ci_high": _round(row["ci_high"]),
                  "since_previous": MARKER if hidden else "",

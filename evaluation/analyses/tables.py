@@ -531,6 +531,8 @@ OTHER_TABLES: tuple[Table, ...] = (
           "free text",
           {"principle": "the ARF principle (codebook.yaml `principles`)",
            "evidence": "the indicator (with its population) or the coded theme",
+           "indicator": "its id: a headline indicator (headline_definitions), a survey item "
+           "(instrument variable) or a theme (code_id)",
            "source": "survey, or free-text theme (rule coding)",
            "n": "respondents in the population who answered (themes: who wrote free text)",
            "n_positive": "of these, favourable (or harmful) answers / respondents raising the "
