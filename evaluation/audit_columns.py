@@ -9,6 +9,13 @@ hidden cell unseen. :func:`with_audit_columns` adds them to the survey frame, co
 same functions the tables are made with; the audit still checks every shown count against them
 (a column that does not reproduce a table leaves it not modelled, never a false equation).
 
+**Region-level releases only, for now.** A release with packs (an ICB or organisation pack
+run, or a region run beside published packs) is attacked without these columns: with them the
+audit's strong attacker (who knows which answer patterns occur) finds a respondent's pattern
+nearly unique, and on the bundled wave pins 15 to 21 pack cells (themes by role level, a funnel
+step, a headline's 0 of 8) that 40 rounds of the protection pass do not free. Those tables of a
+pack are then not attacked beside the region's, as before these columns existed.
+
 Columns added (names never clash with the instrument's): the funnel steps
 (``experienced_or_witnessed``, ``reported``, ``satisfied``: nullable booleans, NA outside the
 step's base), ``register_level`` (categorical; only with a register) and one nullable boolean
@@ -98,3 +105,12 @@ def audit_frame(frame: pd.DataFrame, config: object) -> pd.DataFrame:
     status = getattr(config, "arf_status", None)
     register = read_register(status) if status and Path(status).exists() else None
     return with_audit_columns(frame, codebook, register)
+
+
+def release_frame(frame: pd.DataFrame, config: object, entries: list[tuple]) -> pd.DataFrame:
+    """The frame to attack a release with: :func:`audit_frame`, unless ``entries`` (the
+    release's reports: ``(folder, mask, label)``, a mask for a pack) hold a pack (see the
+    module docstring)."""
+    if any(len(entry) > 1 and entry[1] is not None for entry in entries):
+        return frame
+    return audit_frame(frame, config)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,3 +78,14 @@ def test_theme_columns_count_who_raised_each_theme(wave):
 def test_nothing_is_added_without_the_inputs():
     frame = pd.DataFrame({"respondent_id": ["a", "b"], "comment_change": ["x", None]})
     assert list(with_audit_columns(frame).columns) == list(frame.columns)
+
+
+def test_a_release_with_packs_is_attacked_without_the_computed_columns(wave):
+    from evaluation.audit_columns import release_frame
+
+    config, frame, audited = wave
+    region_only = release_frame(frame, config, [("region", None, "region")])
+    assert list(region_only.columns) == list(audited.columns)
+    pack = np.ones(len(frame), bool)
+    with_pack = release_frame(frame, config, [("region", None, "region"), ("icb/x", pack, "x")])
+    assert list(with_pack.columns) == list(frame.columns)

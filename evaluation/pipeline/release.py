@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.audit_columns import audit_frame
 from evaluation.disclosure import DEFAULT_MIN_CELL
 from evaluation.errors import PipelineError
 from evaluation.inputs import RELEASE_SUPPRESSION, WORK_DIR
@@ -337,7 +336,6 @@ def audit_wave(
         from evaluation.io.wave import load_wave
 
         frame = load_wave(config).frame  # type: ignore[arg-type]
-    frame = audit_frame(frame, config)
     entries, residuals, _ = wave_release(config, frame, staged, scope)
     return gate(entries, frame, protection, config.min_cell, residuals)  # type: ignore[attr-defined]
 
@@ -364,7 +362,6 @@ def protect_wave(
     import shutil
     import tempfile
 
-    frame = audit_frame(frame, config)
     entries, residuals, writable = wave_release(config, frame, staged, scope)
     with tempfile.TemporaryDirectory(prefix="arf-release-") as scratch:
         copies, copied, origin = [], [], {}

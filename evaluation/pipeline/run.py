@@ -491,7 +491,7 @@ def run_report(
         timings |= _execute_all(books, executed, parameters, notebook_workers, progress,
                                 f"{config.wave} {scope} {scope_value or ''}".strip(),
                                 tmp)  # fmt: skip
-        from evaluation.audit_columns import audit_frame
+        from evaluation.audit_columns import release_frame
         from evaluation.pipeline.release import protect_run
 
         context, other_waves, label = None, [], final.name
@@ -505,12 +505,13 @@ def run_report(
             if previous is not None and previous_frame is not None:  # a comparison
                 entries, residuals, _ = wave_release(previous, previous_frame)
                 others = [e for e in entries if Path(e[0]) != final]
-                before = audit_frame(previous_frame, previous)
+                before = release_frame(previous_frame, previous, others)
                 other_waves = [Context(str(previous.wave), before, others, residuals)]
             label = f"{final.parent.name}/{final.name}"
+        audited = release_frame(prepared.survey.frame, config, context[0] if context else [])
         timings |= protect_run(
             tmp,
-            scope_survey(audit_frame(prepared.survey.frame, config), scope, scope_value),
+            scope_survey(audited, scope, scope_value),
             lambda sections: _execute_all(
                 [b for b in books if b.name[:2].isdigit() and int(b.name[:2]) in sections],
                 executed, parameters, notebook_workers, False, "again", tmp,
