@@ -799,6 +799,7 @@ def _reuse(
     have = {(c.table, c.row, c.column) for c in cells}
     tables: dict[Path, pd.DataFrame] = {}
     added_tables = set()
+    restored: dict[str, int] = {}
     for cell in earlier.cells:
         if cell.virtual or cell.path is None or (cell.table, cell.row, cell.column) in have:
             continue
@@ -815,9 +816,18 @@ def _reuse(
         cells.append(Cell(cell.table, cell.row, cell.column, value, cell.mask, cell.rule,
                           cell.scope, False, cell.path, cell.sensitive, cell.base))  # fmt: skip
         added_tables.add(cell.table)
+        restored[cell.table] = restored.get(cell.table, 0) + 1
     for name in sorted(added_tables - set(modelled)):
         modelled.append(name)
         not_modelled.pop(name, None)
+    for name, k in restored.items():  # "partly: n cells not modelled", less those restored
+        why = not_modelled.get(name, "")
+        if why.startswith("partly: "):
+            left = int(why.split()[1]) - k
+            if left > 0:
+                not_modelled[name] = f"partly: {left} cells not modelled"
+            else:
+                not_modelled.pop(name)
     return cells, modelled
 
 
