@@ -913,11 +913,15 @@ def _moved(cells: list[Cell], membership: np.ndarray, frame: pd.DataFrame) -> np
     allowed in a pack unit (of the same ICB and type where there is one) and, for each of its
     hidden cells, one outside respondent of that cell's group with its answer and one without
     it are allowed inside: the attacker has to rule those out from what is published, as for
-    real ones.
+    real ones. A pack's sensitive hidden cells are treated alike: otherwise a pack cell would be
+    "held by the region alone" whenever no one in another unit shares its respondents' answers
+    (the bundled wave's ICB packs were withheld for two such cells).
     """
     units = [c for c in UNIT_COLUMNS if c in frame.columns]
-    hidden = [
-        p for p, c in enumerate(cells) if c.virtual and c.value is None and c.scope is not None
+    hidden = [  # a unit without a pack's cells, and a pack's sensitive hidden ones
+        p
+        for p, c in enumerate(cells)
+        if c.value is None and c.scope is not None and (c.virtual or c.sensitive)
     ]
     if not hidden or not units:
         return np.zeros((0, len(cells)), dtype=bool)
