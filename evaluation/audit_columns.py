@@ -50,11 +50,11 @@ def funnel_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def register_column(frame: pd.DataFrame, register: pd.DataFrame | None) -> pd.DataFrame:
     """``register_level``: the respondent's organisation's status in the ARF register."""
-    from evaluation.outcomes.analysis import _register_level
+    from evaluation.outcomes.analysis import register_level
 
     if register is None or "org_code" not in frame.columns:
         return pd.DataFrame(index=frame.index)
-    return pd.DataFrame({"register_level": _register_level(frame, register).astype("category")})
+    return pd.DataFrame({"register_level": register_level(frame, register).astype("category")})
 
 
 def theme_columns(frame: pd.DataFrame, codebook: Codebook | None) -> pd.DataFrame:

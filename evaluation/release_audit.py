@@ -379,6 +379,14 @@ def _model_table(
     seen: dict[str, set] = {}  # column -> the meanings (as templates) identified for it
     deferred: list[tuple[list[int], str, str]] = []  # rows, column, own: no evidence of their own
 
+    def defer(rows: list[int], column: str, own: str | None) -> int:
+        """Keep rows naming a question for the table's other questions' meaning (0), or
+        count them not modelled."""
+        if own is None:
+            return len(rows)
+        deferred.append((rows, column, own))
+        return 0
+
     def add(i: int, column: str, predicate: Predicate) -> None:
         rule = (*rules[i], predicate)  # type: ignore[misc]
         value = values[column][i]  # a count or None (suppressed): NaN was refused above
@@ -406,11 +414,8 @@ def _model_table(
                 [str(table.iloc[i][partition]) for i in rows] if partition else None, frame,
                 own,
             )  # fmt: skip
-            if predicate is None:  # these cells are not modelled (the rest of the table is)
-                if own is not None:
-                    deferred.append((rows, column, own))
-                else:
-                    skipped += len(rows)
+            if predicate is None:  # not modelled yet: later, by the table's other questions
+                skipped += defer(rows, column, own)
                 continue
             variable, row_predicates = predicate
             chosen_vars[key] = variable
@@ -438,18 +443,14 @@ def _model_table(
                 matches.append((option, [m] * len(rows), [option] * len(rows)))
         if matches and options[0] in {o for o, _, _ in matches[:1]} and (key in chosen_vars or own):
             matches = matches[:1]  # the count's own question decides the denominator
-        flag = own is not None and pd.api.types.is_bool_dtype(frame[own])
-        if flag and matches and matches[0][0] == ("answered", own):
+        if _is_flag(frame, own) and matches and matches[0][0] == ("answered", own):
             chosen = matches[0][:2]  # a yes/no column's base: those it is not blank for
         elif not count_cols and own is None and matches and matches[0][0] == everyone:
             chosen = matches[0][:2]  # a profile: each group's size
         else:
             chosen = _unique([(o, m) for o, m, _ in matches], row_masks, row_values, bool(own))
         if chosen is None:
-            if own is not None:
-                deferred.append((rows, n_col, own))
-            else:
-                skipped += len(rows)
+            skipped += defer(rows, n_col, own)
             continue
         if own is not None:
             seen.setdefault(n_col, set()).add(_template([chosen[0]] * len(rows), own, frame))
@@ -480,6 +481,11 @@ def _model_table(
     ):
         return [], "headline counts are not this report's respondents (another wave or unit)"
     return cells, (f"partly: {skipped} cells not modelled" if skipped else None)
+
+
+def _is_flag(frame: pd.DataFrame, own: str | None) -> bool:
+    """Whether the row's question ``own`` is a yes/no column (a funnel step, a theme)."""
+    return own is not None and pd.api.types.is_bool_dtype(frame[own])
 
 
 def _answers(label: str, series: pd.Series) -> tuple | None:
@@ -655,7 +661,7 @@ def _identify(masks, shown_values, candidates, partition_labels, frame, own=None
             for g, v in zip(masks, shown_values, strict=True)
         ):
             matches.append(((variable, [predicate] * len(masks)), [mask] * len(masks)))
-    if own is not None and pd.api.types.is_bool_dtype(frame[own]):
+    if _is_flag(frame, own):
         # a row naming a yes/no column counts its yeses: the table says so, so no shown count
         # is needed as evidence (a step or theme whose every count is hidden is still modelled)
         flag = [m for m in matches if m[0][1][0] == ("true", own)]
@@ -686,9 +692,7 @@ def mark_sensitive(
     uncertain means hiding a substantive group's ``n`` in every table of the question (the
     group's answers stay sensitive). So is the number who left a question blank, and a count
     of answers to a question is sensitive only when it is small (all of those asked answering
-    it is no one's attribute). On the bundled 2025 wave the release pass hid 242 count
-    cells with every hidden cell protected, 178 with primary cells only, and 73 with residual
-    sizes exempt and the base rule of :func:`exposed`."""
+    it is no one's attribute)."""
     bases = {(c.row, c.column): int(c.mask.sum()) for c in cells}
     residual = set(spec.residual_labels)
     for cell in cells:
@@ -1174,8 +1178,12 @@ def exposed(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> pd
     base's size (itself a cell, checked on its own)."""
     if intervals.empty:
         return pd.Series(dtype=bool)
-    narrow = intervals["width"] < protection - 1e-9
-    return narrow & intervals["sensitive"].astype(bool) & ~spans_base(intervals)
+    return _narrow_sensitive(intervals, protection) & ~spans_base(intervals)
+
+
+def _narrow_sensitive(intervals: pd.DataFrame, protection: int) -> pd.Series:
+    """Sensitive cells whose feasible interval is narrower than ``protection``."""
+    return (intervals["width"] < protection - 1e-9) & intervals["sensitive"].astype(bool)
 
 
 def spans_base(intervals: pd.DataFrame) -> pd.Series:
@@ -1190,8 +1198,7 @@ def spanning(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> i
     """Sensitive cells narrower than ``protection`` that pass because they span their base."""
     if intervals.empty:
         return 0
-    narrow = intervals["width"] < protection - 1e-9
-    return int((narrow & intervals["sensitive"].astype(bool) & spans_base(intervals)).sum())
+    return int((_narrow_sensitive(intervals, protection) & spans_base(intervals)).sum())
 
 
 def narrowest(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> float | None:
@@ -1200,8 +1207,8 @@ def narrowest(intervals: pd.DataFrame, protection: int = DEFAULT_PROTECTION) -> 
     figure the protection level is held against. None when there is none."""
     if intervals.empty:
         return None
-    narrow = intervals["width"] < protection - 1e-9
-    held = intervals["sensitive"].astype(bool) & ~(spans_base(intervals) & narrow)
+    passing = _narrow_sensitive(intervals, protection) & spans_base(intervals)
+    held = intervals["sensitive"].astype(bool) & ~passing
     return float(intervals.loc[held, "width"].min()) if held.any() else None
 
 

@@ -611,7 +611,8 @@ def event_study_table(summary: DidSummary) -> pd.DataFrame:
 # --- the survey joined to the register -----------------------------------------------------
 
 
-def _register_level(survey: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
+def register_level(survey: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
+    """Each respondent's organisation's status in the register ("not in the register" if none)."""
     levels = register.set_index("ods_code")["level"]
     return survey["org_code"].astype("string").map(levels).fillna("not in the register")
 
@@ -628,7 +629,7 @@ def belief_vs_register(
 
     frame = pd.DataFrame(
         {
-            "register_level": _register_level(survey, register),
+            "register_level": register_level(survey, register),
             "believed_status": survey["org_arf_status"].astype("string"),
         }
     ).dropna()
@@ -674,7 +675,7 @@ def awareness_by_register(
     from evaluation.disclosure import suppress
 
     aware = survey["arf_aware"].astype("string")
-    frame = pd.DataFrame({"register_level": _register_level(survey, register), "aware": aware})
+    frame = pd.DataFrame({"register_level": register_level(survey, register), "aware": aware})
     frame = frame.dropna(subset=["aware"])
     table = (
         frame.groupby("register_level")
